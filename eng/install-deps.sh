@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the real components the test suite and samples use: runc runs RUN steps, the CNCF
+# distribution registry is the push/pull peer, skopeo and umoci read back what we write, busybox and
+# debootstrap make local base images, buildah is the reference builder. Idempotent and quiet when
+# everything is already there.
+set -euo pipefail
+
+packages=(runc docker-registry apache2-utils openssl skopeo umoci busybox-static debootstrap buildah
+          uidmap fuse-overlayfs zstd xz-utils bzip2 iproute2 hyperfine curl ca-certificates)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "eng/install-deps.sh: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

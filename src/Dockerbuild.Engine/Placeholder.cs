@@ -1,0 +1,1 @@
+namespace Dockerbuild.Engine; internal static class Placeholder { }

@@ -1,0 +1,1 @@
+namespace Dockerbuild.Oci; internal static class Placeholder { }
