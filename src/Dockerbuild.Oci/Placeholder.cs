@@ -1,1 +1,0 @@
-namespace Dockerbuild.Oci; internal static class Placeholder { }
