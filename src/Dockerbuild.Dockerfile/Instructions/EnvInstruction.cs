@@ -1,0 +1,8 @@
+namespace Dockerbuild.Dockerfile.Instructions;
+
+/// <summary><c>ENV key=value ...</c> (or the legacy <c>ENV key value</c>).</summary>
+public sealed record EnvInstruction(string Keyword, SourceSpan Span, string Original, IReadOnlyList<KeyValue> Variables)
+    : Instruction(Keyword, Span, Original)
+{
+    public override string Name => "ENV";
+}

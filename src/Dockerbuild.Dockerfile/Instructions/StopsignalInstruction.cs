@@ -1,0 +1,8 @@
+namespace Dockerbuild.Dockerfile.Instructions;
+
+/// <summary><c>STOPSIGNAL signal</c> (name or number, unexpanded).</summary>
+public sealed record StopsignalInstruction(string Keyword, SourceSpan Span, string Original, string Signal)
+    : Instruction(Keyword, Span, Original)
+{
+    public override string Name => "STOPSIGNAL";
+}
