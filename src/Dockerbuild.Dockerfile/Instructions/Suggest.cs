@@ -30,8 +30,8 @@ internal static class Suggest
             }
         }
 
-        // A third of the length, at least one edit: close enough to be a typo, far enough not to guess.
-        var threshold = Math.Max(1, v.Length / 3);
+        // A third of the length (rounded up): close enough to be a typo, far enough not to guess.
+        var threshold = Math.Max(1, (v.Length + 2) / 3);
         return bestDistance <= threshold ? best : null;
     }
 
@@ -39,28 +39,36 @@ internal static class Suggest
     public static string Append(string message, string value, IEnumerable<string> options, bool caseSensitive = false) =>
         Closest(value, options, caseSensitive) is { } match ? $"{message} (did you mean {match}?)" : message;
 
-    /// <summary>Levenshtein distance (insert, delete, substitute; each costs one).</summary>
+    /// <summary>
+    /// Edit distance where inserting, deleting, substituting or swapping two neighbouring characters each
+    /// cost one (optimal string alignment), so the commonest typo, a swap ("form"), counts as one edit.
+    /// </summary>
     public static int Distance(string a, string b)
     {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++)
+        {
+            d[i, 0] = i;
+        }
+
         for (var j = 0; j <= b.Length; j++)
         {
-            previous[j] = j;
+            d[0, j] = j;
         }
 
         for (var i = 1; i <= a.Length; i++)
         {
-            current[0] = i;
             for (var j = 1; j <= b.Length; j++)
             {
                 var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                }
             }
-
-            (previous, current) = (current, previous);
         }
 
-        return previous[b.Length];
+        return d[a.Length, b.Length];
     }
 }
