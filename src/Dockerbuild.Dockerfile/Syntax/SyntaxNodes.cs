@@ -12,8 +12,15 @@ public sealed record Directive(string Name, string Value, SourceSpan Span);
 /// <param name="FileDescriptor">0 unless prefixed, as in <c>3&lt;&lt;EOF</c>.</param>
 /// <param name="Expand">False when the delimiter was quoted, which turns expansion off.</param>
 /// <param name="Chomp">True for <c>&lt;&lt;-EOF</c>: leading tabs are stripped from the body.</param>
-/// <param name="Content">The body, each line ending in <c>\n</c>, tabs already chomped when Chomp.</param>
-public sealed record Heredoc(string Name, int FileDescriptor, bool Expand, bool Chomp, string Content);
+/// <param name="Content">
+/// The body exactly as written, each line with its own line ending. As in BuildKit, leading tabs are
+/// kept here even when Chomp; <see cref="Body"/> is the text with them removed.
+/// </param>
+public sealed record Heredoc(string Name, int FileDescriptor, bool Expand, bool Chomp, string Content)
+{
+    /// <summary>The body as the build uses it: <see cref="Content"/>, leading tabs stripped when Chomp.</summary>
+    public string Body => Chomp ? Heredocs.Chomp(Content) : Content;
+}
 
 /// <summary>One instruction as written.</summary>
 /// <param name="Keyword">The instruction keyword exactly as written (case kept, for casing checks).</param>
@@ -21,7 +28,8 @@ public sealed record Heredoc(string Name, int FileDescriptor, bool Expand, bool 
 /// <param name="Args">The arguments split as BuildKit's parser splits them for this keyword (see conformance README).</param>
 /// <param name="IsJsonForm">True when the arguments were a JSON string array (exec form).</param>
 /// <param name="ArgumentText">Everything after the keyword and flags, continuations joined, untrimmed of inner text.</param>
-/// <param name="Heredocs">Heredocs whose bodies follow this instruction, in order.</param>
+/// <param name="Heredocs">Heredocs whose bodies follow this instruction, in order. For ONBUILD they sit on
+/// the ONBUILD node (as in BuildKit) and on its nested instruction.</param>
 /// <param name="Next">For ONBUILD: the nested instruction.</param>
 /// <param name="Span">From the keyword to the end of the last continued line (heredoc bodies included).</param>
 /// <param name="Original">The instruction's text as written, continuations joined (BuildKit's Node.Original).</param>
