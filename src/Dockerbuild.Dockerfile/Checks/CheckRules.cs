@@ -1,3 +1,5 @@
+using Dockerbuild.Dockerfile.Syntax;
+
 namespace Dockerbuild.Dockerfile.Checks;
 
 /// <summary>The rule names and message texts, word for word as BuildKit's linter/ruleset.go has them.</summary>

@@ -13,4 +13,9 @@ public sealed record BoundDockerfile(
     IReadOnlyList<Stage> Stages,
     IReadOnlyList<Directive> Directives,
     char EscapeToken,
-    string File);
+    string File)
+{
+    /// <summary>Parses and binds Dockerfile text: <see cref="DockerfileParser.Parse"/> then <see cref="DockerfileBinder.Bind"/>.</summary>
+    /// <exception cref="DockerfileException">The text does not parse or does not bind.</exception>
+    public static BoundDockerfile Load(string text, string fileName) => DockerfileBinder.Bind(DockerfileParser.Parse(text, fileName));
+}

@@ -1,0 +1,36 @@
+using Dockerbuild.Dockerfile.Checks;
+using Dockerbuild.Dockerfile.Instructions;
+using Dockerbuild.Dockerfile.Syntax;
+using Dockerbuild.Testing;
+
+namespace Dockerbuild.Dockerfile.Tests.Instructions;
+
+/// <summary>Every real-world Dockerfile of the conformance corpus parses and binds; the checks run on each.</summary>
+public sealed class RealWorldBindingTests
+{
+    [Fact]
+    public void EveryRealWorldDockerfileParsesAndBinds()
+    {
+        var lines = File.ReadAllLines(Conformance.PathOf("realworld", "MANIFEST.tsv"));
+        var column = Array.IndexOf(lines[0].Split('\t'), "file");
+        var files = lines.Skip(1).Where(l => l.Length > 0).Select(l => l.Split('\t')[column]).ToList();
+        var failures = new List<string>();
+        foreach (var file in files)
+        {
+            try
+            {
+                var syntax = DockerfileParser.Parse(File.ReadAllText(Conformance.PathOf("realworld", file)), file);
+                var bound = DockerfileBinder.Bind(syntax);
+                Assert.Equal(syntax.Instructions.Count, bound.GlobalArgs.Count + bound.Stages.Sum(s => 1 + s.Instructions.Count));
+                _ = BuildChecks.Run(syntax, bound);
+            }
+            catch (Exception e)
+            {
+                failures.Add($"{file}: {e.GetType().Name}: {e.Message}");
+            }
+        }
+
+        Assert.Equal(1191, files.Count);
+        Assert.True(failures.Count == 0, $"{failures.Count} of {files.Count} failed:\n{string.Join('\n', failures.Take(30))}");
+    }
+}
