@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Dockerbuild.Dockerfile.Instructions;
 
 /// <summary><c>ADD [flags] src... dest</c>: context files, URLs, git repositories or heredocs.</summary>
@@ -16,5 +18,6 @@ public sealed record AddInstruction(
     IReadOnlyList<string> Excludes)
     : Instruction(Keyword, Span, Original)
 {
+    [JsonIgnore]
     public override string Name => "ADD";
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Dockerbuild.Dockerfile.Instructions;
 
 /// <summary><c>COPY [flags] src... dest</c>: from the context, a stage (--from) or heredocs.</summary>
@@ -15,5 +17,6 @@ public sealed record CopyInstruction(
     IReadOnlyList<string> Excludes)
     : Instruction(Keyword, Span, Original)
 {
+    [JsonIgnore]
     public override string Name => "COPY";
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Dockerbuild.Dockerfile.Instructions;
 
 /// <summary><c>FROM [--platform=P] base [AS name]</c>: starts a stage.</summary>
@@ -7,5 +9,6 @@ namespace Dockerbuild.Dockerfile.Instructions;
 public sealed record FromInstruction(string Keyword, SourceSpan Span, string Original, string BaseName, string? StageName, string? Platform)
     : Instruction(Keyword, Span, Original)
 {
+    [JsonIgnore]
     public override string Name => "FROM";
 }

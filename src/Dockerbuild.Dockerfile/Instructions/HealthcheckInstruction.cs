@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Dockerbuild.Dockerfile.Instructions;
 
 /// <summary><c>HEALTHCHECK NONE</c> or <c>HEALTHCHECK [options] CMD command</c>.</summary>
@@ -18,5 +20,6 @@ public sealed record HealthcheckInstruction(
 {
     public bool IsNone => Command is null;
 
+    [JsonIgnore]
     public override string Name => "HEALTHCHECK";
 }

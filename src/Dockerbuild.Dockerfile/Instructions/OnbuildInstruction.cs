@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Dockerbuild.Dockerfile.Instructions;
 
 /// <summary><c>ONBUILD instruction</c>: a trigger stored in the image and run by builds that use it as a base.</summary>
@@ -6,5 +8,6 @@ namespace Dockerbuild.Dockerfile.Instructions;
 public sealed record OnbuildInstruction(string Keyword, SourceSpan Span, string Original, Instruction Trigger, string Expression)
     : Instruction(Keyword, Span, Original)
 {
+    [JsonIgnore]
     public override string Name => "ONBUILD";
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Dockerbuild.Dockerfile.Instructions;
 
 /// <summary><c>RUN [--mount=...] [--network=...] [--security=...] command</c>.</summary>
@@ -13,5 +15,6 @@ public sealed record RunInstruction(
     RunSecurity? Security)
     : Instruction(Keyword, Span, Original)
 {
+    [JsonIgnore]
     public override string Name => "RUN";
 }
