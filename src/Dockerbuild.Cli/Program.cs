@@ -1,18 +1,25 @@
-using Dockerbuild.Cli;
 using Dockerbuild.Cli.Commands;
 
-// The registry of commands: one class per command under Commands/.
-ICliCommand[] commands =
-[
-    new ParseCommand(),
-    new CheckCommand(),
-];
+namespace Dockerbuild.Cli;
 
-using var cancel = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
+internal static class Program
 {
-    e.Cancel = true;
-    cancel.Cancel();
-};
+    /// <summary>The registry of commands: one class per command under Commands/.</summary>
+    internal static IReadOnlyList<ICliCommand> Commands =>
+    [
+        new ParseCommand(),
+        new CheckCommand(),
+    ];
 
-return await CommandLineApp.RunAsync(commands, args, Console.Out, Console.Error, cancel.Token);
+    private static async Task<int> Main(string[] args)
+    {
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+
+        return await CommandLineApp.RunAsync(Commands, args, Console.Out, Console.Error, cancel.Token);
+    }
+}

@@ -8,7 +8,7 @@ internal static class CliRunner
         using var output = new StringWriter();
         using var error = new StringWriter();
         var code = await CommandLineApp.RunAsync(
-            [new Commands.ParseCommand(), new Commands.CheckCommand()], args, output, error, TestContext.Current.CancellationToken);
+            Program.Commands, args, output, error, TestContext.Current.CancellationToken);
         return (code, output.ToString(), error.ToString());
     }
 }
