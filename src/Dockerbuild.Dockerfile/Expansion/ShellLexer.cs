@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace Dockerbuild.Dockerfile.Expansion;
 
 /// <summary>
@@ -7,6 +9,11 @@ namespace Dockerbuild.Dockerfile.Expansion;
 /// </summary>
 public sealed class ShellLexer(char escapeToken = '\\')
 {
+    private static readonly IReadOnlySet<string> NoNames = ImmutableHashSet<string>.Empty;
+
+    // Without any of these characters a word expands to itself, which is most words of a Dockerfile.
+    private readonly string _special = "$'\"\uFEFF" + escapeToken;
+
     public char EscapeToken { get; } = escapeToken;
 
     /// <summary>Keep quote characters in the result (BuildKit's <c>RawQuotes</c>; used for heredoc bodies).</summary>
@@ -25,6 +32,11 @@ public sealed class ShellLexer(char escapeToken = '\\')
     /// <summary>Expands one word (quotes removed), as ENV, LABEL, WORKDIR, USER ... do.</summary>
     public ExpansionResult ProcessWord(string word, IReadOnlyDictionary<string, string> env)
     {
+        if (word.AsSpan().IndexOfAny(_special) < 0)
+        {
+            return new ExpansionResult(word, NoNames, NoNames);
+        }
+
         var run = new ShellWordProcessor(this, word, env, collectWords: false);
         var (result, _) = run.Process();
         return new ExpansionResult(result, run.Matched, run.Unmatched);

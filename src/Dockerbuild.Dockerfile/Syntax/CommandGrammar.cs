@@ -31,22 +31,23 @@ internal static class CommandGrammar
         Try(SkipWhitespaces.Then(FlagWord).Where(word => word != "--")).Many()
             .Before(Try(SkipWhitespaces.Then(FlagWord)).Optional());
 
-    private static readonly Parser<char, string> Rest = Any.SkipMany().Slice((span, _) => span.ToString());
-
-    private static readonly Parser<char, CommandLine> Command =
+    // Stops where the arguments start; they are the rest of the line, taken without another pass.
+    private static readonly Parser<char, (string Keyword, int KeywordOffset, string[] Flags, int ArgumentsOffset)> Command =
         SkipWhitespaces.Then(Map(
-            (keywordOffset, keyword, flags, argumentsOffset, rest) =>
-                new CommandLine(keyword, keywordOffset, flags.ToArray(), rest.TrimEnd(), argumentsOffset),
+            (keywordOffset, keyword, flags, argumentsOffset) => (keyword, keywordOffset, flags.ToArray(), argumentsOffset),
             CurrentOffset,
             Keyword,
             Token(IsTokenSpace).SkipMany().Then(Flags),
-            SkipWhitespaces.Then(CurrentOffset),
-            Rest));
+            SkipWhitespaces.Then(CurrentOffset)));
 
     /// <summary>BuildKit's token separator <c>[\t\v\f\r ]</c>; other Unicode spaces belong to words.</summary>
     public static bool IsTokenSpace(char c) => c is '\t' or '\v' or '\f' or '\r' or ' ';
 
-    public static CommandLine Split(string line) => Command.ParseOrThrow(line);
+    public static CommandLine Split(string line)
+    {
+        var (keyword, keywordOffset, flags, argumentsOffset) = Command.ParseOrThrow(line);
+        return new CommandLine(keyword, keywordOffset, flags, line[argumentsOffset..].TrimEnd(), argumentsOffset);
+    }
 
     // Inside quotes a backslash still escapes; an unterminated quote runs to the end of the line.
     private static Parser<char, string> Quoted(char quote) =>

@@ -10,6 +10,8 @@ namespace Dockerbuild.Dockerfile.Syntax;
 /// </summary>
 internal sealed class DockerfileReader
 {
+    private const int MaxOnbuildDepth = 16;
+
     private readonly string fileName;
     private readonly SourceLines lines;
     private readonly LogicalLine logical = new();
@@ -187,7 +189,8 @@ internal sealed class DockerfileReader
             $"unterminated heredoc: expected a line reading {heredoc.Name} before the end of the file");
     }
 
-    // ONBUILD nests an instruction; the chain is unrolled so nesting depth cannot exhaust the stack.
+    // ONBUILD nests an instruction. The chain is unrolled, and bounded: every level copies the rest of the
+    // line, and a build rejects ONBUILD ONBUILD anyway, so deeper nesting is an error rather than a risk.
     private InstructionNode Build(string text, (int Line, int Column) start, int endLine, IReadOnlyList<int> emptyContinuationLines)
     {
         var chain = new List<(CommandLine Command, int Offset, string Text)>();
@@ -203,6 +206,12 @@ internal sealed class DockerfileReader
             }
 
             offset += command.ArgumentsOffset;
+            if (chain.Count == MaxOnbuildDepth)
+            {
+                var (line, column) = logical.Locate(offset);
+                throw new DockerfileException(At(line, column), $"ONBUILD nested too deeply: expected at most {MaxOnbuildDepth} levels");
+            }
+
             current = command.Arguments;
         }
 

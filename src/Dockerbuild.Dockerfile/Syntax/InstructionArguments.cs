@@ -71,15 +71,9 @@ internal static class InstructionArguments
 
         if (!words[0].Text.Contains('='))
         {
-            var legacy = ArgumentGrammar.LegacyNameValue(text);
-            if (!legacy.Success)
-            {
-                throw new SyntaxError(
-                    legacy.Error!.ErrorOffset,
-                    $"{keyword} must have two arguments: expected a value after the name {words[0].Text}");
-            }
-
-            return new([legacy.Value.Name, legacy.Value.Value, string.Empty], false);
+            var legacy = ArgumentGrammar.LegacyNameValue(text, out var errorOffset)
+                ?? throw new SyntaxError(errorOffset, $"{keyword} must have two arguments: expected a value after the name {words[0].Text}");
+            return new([legacy.Name, legacy.Value, string.Empty], false);
         }
 
         var args = new string[words.Count * 3];

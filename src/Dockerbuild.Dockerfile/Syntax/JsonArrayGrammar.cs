@@ -67,17 +67,17 @@ internal static class JsonArrayGrammar
         Container('{', Map((_, _) => Unit.Value, JsonString.Before(Ws).Before(Char(':')).Before(Ws), Value.Before(Ws))))
         .Labelled("a JSON value");
 
-    private static readonly Parser<char, IEnumerable<JsonElement>> Array =
+    private static readonly Parser<char, IEnumerable<JsonArrayElement>> Array =
         Ws.Then(Char('['))
             .Then(Ws)
-            .Then(Map((offset, text) => new JsonElement(offset, text), CurrentOffset, Value).Before(Ws)
+            .Then(Map((offset, text) => new JsonArrayElement(offset, text), CurrentOffset, Value).Before(Ws)
                 .Separated(Char(',').Then(Ws)))
             .Before(Char(']'))
             .Before(Ws)
             .Before(End);
 
     /// <summary>The array's elements, or null when the text is not a JSON array.</summary>
-    public static IReadOnlyList<JsonElement>? TryParse(string text)
+    public static IReadOnlyList<JsonArrayElement>? TryParse(string text)
     {
         if (!text.StartsWith('[') || NestingDepth(text) > MaxDepth)
         {
