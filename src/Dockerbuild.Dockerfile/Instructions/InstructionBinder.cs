@@ -156,7 +156,7 @@ internal static partial class InstructionBinder
         }
 
         var octal = chmod.Length > 0 && chmod.All(c => c is >= '0' and <= '7');
-        if (octal ? Convert.ToUInt64(chmod.Length > 22 ? "7777777" : chmod, 8) > 0x0FFF : !SymbolicModePattern().IsMatch(chmod))
+        if (octal ? chmod.TrimStart('0').Length > 4 || (chmod.Length > 0 && Convert.ToUInt32(chmod, 8) > 0x0FFF) : !SymbolicModePattern().IsMatch(chmod))
         {
             throw Error(node, $"invalid chmod parameter: '{chmod}'. it should be octal string and between 0 and 07777, or symbolic like u+x");
         }

@@ -128,6 +128,7 @@ public sealed class BinderTests
     [Theory]
     [InlineData("0755")]
     [InlineData("7777")]
+    [InlineData("000000000000000755")]
     [InlineData("u+x")]
     [InlineData("u=rwx,go=rx")]
     [InlineData("$MODE")]
@@ -136,6 +137,7 @@ public sealed class BinderTests
 
     [Theory]
     [InlineData("10000")]
+    [InlineData("7777777777777777777777")]
     [InlineData("0x1")]
     [InlineData("888")]
     public void ChmodRejectsOtherValues(string mode) =>

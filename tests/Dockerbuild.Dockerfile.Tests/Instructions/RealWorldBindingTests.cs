@@ -1,7 +1,7 @@
 using Dockerbuild.Dockerfile.Checks;
 using Dockerbuild.Dockerfile.Instructions;
 using Dockerbuild.Dockerfile.Syntax;
-using Dockerbuild.Testing;
+using Dockerbuild.Dockerfile.Tests.Syntax;
 
 namespace Dockerbuild.Dockerfile.Tests.Instructions;
 
@@ -11,15 +11,13 @@ public sealed class RealWorldBindingTests
     [Fact]
     public void EveryRealWorldDockerfileParsesAndBinds()
     {
-        var lines = File.ReadAllLines(Conformance.PathOf("realworld", "MANIFEST.tsv"));
-        var column = Array.IndexOf(lines[0].Split('\t'), "file");
-        var files = lines.Skip(1).Where(l => l.Length > 0).Select(l => l.Split('\t')[column]).ToList();
+        var files = RealWorldCorpus.Paths();
         var failures = new List<string>();
         foreach (var file in files)
         {
             try
             {
-                var syntax = DockerfileParser.Parse(File.ReadAllText(Conformance.PathOf("realworld", file)), file);
+                var syntax = DockerfileParser.Parse(File.ReadAllText(file), file);
                 var bound = DockerfileBinder.Bind(syntax);
                 Assert.Equal(syntax.Instructions.Count, bound.GlobalArgs.Count + bound.Stages.Sum(s => 1 + s.Instructions.Count));
                 _ = BuildChecks.Run(syntax, bound);
