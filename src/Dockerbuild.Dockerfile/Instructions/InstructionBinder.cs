@@ -178,7 +178,7 @@ internal static partial class InstructionBinder
         {
             if (HeredocFor(node, source) is { } heredoc)
             {
-                contents.Add(new InlineSource(heredoc.Name, heredoc.Content, heredoc.Expand));
+                contents.Add(new InlineSource(heredoc.Name, heredoc.Body, heredoc.Expand));
             }
             else
             {

@@ -149,7 +149,7 @@ public sealed class BinderTests
         var copy = BindOne<CopyInstruction>(Node(
             "COPY",
             ["<<EOF", "<<-\"two\"", "plain", "/dest"],
-            heredocs: [new Heredoc("EOF", 0, true, false, "hello\n"), new Heredoc("two", 0, false, true, "x\n")]));
+            heredocs: [new Heredoc("EOF", 0, true, false, "hello\n"), new Heredoc("two", 0, false, true, "\tx\n")]));
         Assert.Equal(["plain"], copy.Sources.Paths);
         Assert.Equal([new InlineSource("EOF", "hello\n", true), new InlineSource("two", "x\n", false)], copy.Sources.Contents);
     }
