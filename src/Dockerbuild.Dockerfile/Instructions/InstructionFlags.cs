@@ -39,8 +39,8 @@ internal sealed class InstructionFlags
             {
                 var message = declared.Length == 0
                     ? $"unknown flag: --{name} ({instruction} takes no flags)"
-                    : Suggest.Append($"unknown flag: --{name} for {instruction}", name, declared.Select(d => d.Name), caseSensitive: true);
-                throw Error(node, message.Replace("(did you mean ", "(did you mean --", StringComparison.Ordinal));
+                    : Suggest.Append($"unknown flag: --{name} for {instruction}", $"--{name}", declared.Select(d => $"--{d.Name}"), caseSensitive: true);
+                throw Error(node, message);
             }
 
             var kind = declared[index].Kind;
