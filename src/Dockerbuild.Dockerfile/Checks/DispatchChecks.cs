@@ -76,8 +76,9 @@ internal sealed partial class DispatchChecks(
                 UserInstruction user => Words(user, state, user.User),
                 StopsignalInstruction signal => Words(signal, state, signal.Signal),
                 VolumeInstruction volume => Words(volume, state, [.. volume.Paths]),
-                CopyInstruction copy => Words(copy, state, [.. copy.Sources.Paths, copy.Sources.Destination, copy.Chown, copy.Chmod]),
-                AddInstruction add => Words(add, state, [.. add.Sources.Paths, add.Sources.Destination, add.Chown, add.Chmod, add.Checksum]),
+                // The words BuildKit's Expand methods expand (--chmod and --from are not among them).
+                CopyInstruction copy => Words(copy, state, [.. copy.Sources.Paths, copy.Sources.Destination, copy.Chown]),
+                AddInstruction add => Words(add, state, [.. add.Sources.Paths, add.Sources.Destination, add.Chown, add.Checksum]),
                 ExposeInstruction expose => Expose(expose, state),
                 CmdInstruction cmd => CheckJsonArgs(cmd, cmd.Command, state with { Cmd = UsedOnce(cmd, state.Cmd) }),
                 EntrypointInstruction entrypoint => CheckJsonArgs(entrypoint, entrypoint.Command, state with { Entrypoint = UsedOnce(entrypoint, state.Entrypoint) }),
