@@ -151,10 +151,12 @@ internal sealed partial class DispatchChecks(
 
     private StageState Workdir(WorkdirInstruction workdir, StageState state)
     {
-        var path = Expand(workdir, state, workdir.Path);
+        var path = Expand(workdir, state, workdir.Path, out var certain);
 
         // Only the first WORKDIR of a stage chain matters: fixing it fixes the relative ones after it.
-        if (!state.WorkdirSet && !path.StartsWith('/'))
+        // A path built from variables of an unknown base image, or a Windows drive path (a Windows base
+        // image, whose platform BuildKit would know), is not judged.
+        if (!state.WorkdirSet && certain && !path.StartsWith('/') && !WindowsDrivePath().IsMatch(path))
         {
             sink.Report(CheckRules.WorkdirRelativePath, CheckRules.WorkdirRelativePathMessage(path), workdir.Span);
         }
@@ -234,10 +236,14 @@ internal sealed partial class DispatchChecks(
         }
     }
 
+    private string Expand(Instruction instruction, StageState state, string word) => Expand(instruction, state, word, out _);
+
     /// <summary>Expands one word as the build would, reporting UndefinedVar for names nothing defines.</summary>
-    private string Expand(Instruction instruction, StageState state, string word)
+    /// <param name="certain">False when the word used variables an unknown base image may define.</param>
+    private string Expand(Instruction instruction, StageState state, string word, out bool certain)
     {
         ExpansionResult result;
+        certain = false;
         try
         {
             result = globals.Lexer.ProcessWord(word, state.Scope.Environment);
@@ -247,15 +253,12 @@ internal sealed partial class DispatchChecks(
             return word;
         }
 
-        if (state.EnvKnown && sink.IsEnabled(CheckRules.UndefinedVar))
+        var undefined = result.Unmatched.Where(n => !state.Scope.IsDeclaredArg(n) && !NonEnvArgs.Contains(n)).Order(StringComparer.Ordinal).ToList();
+        certain = state.EnvKnown || undefined.Count == 0;
+        if (state.EnvKnown)
         {
-            foreach (var name in result.Unmatched.Order(StringComparer.Ordinal))
+            foreach (var name in undefined)
             {
-                if (state.Scope.IsDeclaredArg(name) || NonEnvArgs.Contains(name))
-                {
-                    continue;
-                }
-
                 var suggestion = Suggest.Closest(name, state.Scope.Environment.Keys, caseSensitive: true);
                 sink.Report(CheckRules.UndefinedVar, CheckRules.UndefinedVarMessage(name, suggestion), instruction.Span);
             }
@@ -263,6 +266,9 @@ internal sealed partial class DispatchChecks(
 
         return result.Result;
     }
+
+    [GeneratedRegex(@"^[A-Za-z]:[\\/]")]
+    private static partial Regex WindowsDrivePath();
 
     // BuildKit's secret heuristics: a secret-like word as the whole key or its first/last '_' part ...
     [GeneratedRegex("(?i)(?:_|^)(?:apikey|auth|credential|credentials|key|password|pword|passwd|secret|token)(?:_|$)")]

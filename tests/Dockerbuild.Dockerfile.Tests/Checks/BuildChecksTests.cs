@@ -191,6 +191,14 @@ public sealed class BuildChecksTests
     }
 
     [Fact]
+    public void WorkdirRelativePathDoesNotJudgeWhatItCannotKnow()
+    {
+        Silent("WorkdirRelativePath", "FROM spark\nWORKDIR $SPARK_HOME\n");
+        Silent("WorkdirRelativePath", "# escape=`\nFROM mcr.microsoft.com/windows/nanoserver\nWORKDIR C:\\go\n");
+        Fires("WorkdirRelativePath", "FROM scratch\nWORKDIR $SPARK_HOME\n", "Relative workdir \"\" can have unexpected results if the base image changes", 2);
+    }
+
+    [Fact]
     public void MultipleInstructionsDisallowedFiresAtTheIgnoredOne() => Fires(
         "MultipleInstructionsDisallowed", "FROM alpine\nENTRYPOINT [\"echo\", \"1\"]\nENTRYPOINT [\"echo\", \"2\"]\n",
         "Multiple ENTRYPOINT instructions should not be used in the same stage because only the last one will be used", 2);
