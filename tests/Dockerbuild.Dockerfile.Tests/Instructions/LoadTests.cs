@@ -46,4 +46,16 @@ public sealed class LoadTests
         var run = Assert.IsType<RunInstruction>(bound.Stages[0].Instructions[1]);
         Assert.Equal("echo hi\n", Assert.Single(run.Command.Heredocs).Body);
     }
+
+    [Fact]
+    public void FindStageTakesAnIndexOrANameAsBuildKitDoes()
+    {
+        var bound = BoundDockerfile.Load("FROM alpine AS Build\nFROM scratch AS out\n", "Dockerfile");
+        Assert.Same(bound.Stages[0], bound.FindStage("build"));
+        Assert.Same(bound.Stages[0], bound.FindStage("BUILD"));
+        Assert.Same(bound.Stages[1], bound.FindStage("1"));
+        Assert.Null(bound.FindStage("2"));
+        Assert.Null(bound.FindStage("-1"));
+        Assert.Null(bound.FindStage("alpine"));
+    }
 }
