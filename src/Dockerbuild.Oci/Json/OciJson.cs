@@ -47,8 +47,9 @@ public static class OciJson
     }
 
     /// <summary>
-    /// The media type a manifest-like document declares, or the one its shape implies when the optional
-    /// OCI <c>mediaType</c> field is absent; null when it is neither a manifest nor an index.
+    /// The media type a manifest-like document (schemaVersion 2) declares, or the one its shape implies
+    /// when the optional OCI <c>mediaType</c> field is absent; null when it is neither a manifest nor an
+    /// index (an image config, a layer, schema 1).
     /// </summary>
     public static string? DetectMediaType(ReadOnlySpan<byte> json)
     {
@@ -61,7 +62,7 @@ public static class OciJson
             }
 
             string? declared = null;
-            bool hasManifests = false, hasLayers = false;
+            bool hasManifests = false, hasLayers = false, isVersion2 = false;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 if (reader.ValueTextEquals("mediaType"u8))
@@ -71,13 +72,21 @@ public static class OciJson
                     continue;
                 }
 
+                if (reader.ValueTextEquals("schemaVersion"u8))
+                {
+                    reader.Read();
+                    isVersion2 = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var version) && version == 2;
+                    continue;
+                }
+
                 hasManifests |= reader.ValueTextEquals("manifests"u8);
-                hasLayers |= reader.ValueTextEquals("layers"u8) || reader.ValueTextEquals("config"u8);
+                hasLayers |= reader.ValueTextEquals("layers"u8);
                 reader.Read();
                 reader.Skip();
             }
 
-            return !string.IsNullOrEmpty(declared) ? declared
+            return !isVersion2 ? null
+                : !string.IsNullOrEmpty(declared) ? declared
                 : hasManifests ? MediaTypes.OciIndex
                 : hasLayers ? MediaTypes.OciManifest
                 : null;

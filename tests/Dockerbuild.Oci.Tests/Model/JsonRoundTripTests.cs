@@ -135,13 +135,18 @@ public sealed class JsonRoundTripTests
     [InlineData("{\"schemaVersion\":2,\"manifests\":[]}", MediaTypes.OciIndex)]
     [InlineData("{\"schemaVersion\":2,\"config\":{},\"layers\":[]}", MediaTypes.OciManifest)]
     [InlineData("{\"schemaVersion\":1}", null)]
+    [InlineData("{\"architecture\":\"amd64\",\"config\":{},\"rootfs\":{}}", null)]
     [InlineData("not json", null)]
     public void DetectsTheMediaTypeOfAManifestLikeDocument(string json, string? mediaType) =>
         Assert.Equal(mediaType, OciJson.DetectMediaType(Encoding.UTF8.GetBytes(json)));
 
     [Fact]
-    public void MalformedDocumentsGiveATypedError() =>
+    public void MalformedDocumentsGiveATypedError()
+    {
         Assert.Throws<OciFormatException>(() => OciJson.Deserialize<ImageManifest>("{\"config\":{\"digest\":\"md5:x\"}}"u8));
+        Assert.Throws<OciFormatException>(() => OciJson.Deserialize<ImageManifest>("{\"schemaVersion\":2,\"config\":{\"mediaType\":\"m\",\"digest\":\"sha256:1111111111111111111111111111111111111111111111111111111111111111\",\"size\":1}}"u8));
+        Assert.Throws<OciFormatException>(() => OciJson.Deserialize<ImageIndex>("{\"schemaVersion\":2,\"manifests\":null}"u8));
+    }
 
     private static void AssertRoundTrip<T>(string json)
         where T : class
