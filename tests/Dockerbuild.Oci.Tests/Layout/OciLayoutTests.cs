@@ -6,26 +6,17 @@ using Dockerbuild.Testing;
 
 namespace Dockerbuild.Oci.Tests.Layout;
 
-public sealed class OciLayoutTests : IDisposable
+public sealed class OciLayoutTests : StoreFixture
 {
-    private readonly TempDirectory temp = new();
-    private readonly BlobStore store;
-
-    public OciLayoutTests() => store = new BlobStore(temp.Combine("store"));
-
-    private static CancellationToken Token => TestContext.Current.CancellationToken;
-
-    public void Dispose() => temp.Dispose();
-
     [Fact]
     public async Task SkopeoSeesTheManifestConfigAndLayersWeWrote()
     {
         var skopeo = Require.Executable("skopeo", "skopeo");
         var image = TestImage.Create("skopeo");
-        await image.WriteToAsync(store);
-        var dir = temp.Combine("layout");
+        await image.WriteToAsync(Store);
+        var dir = Temp.Combine("layout");
 
-        await OciLayout.WriteAsync(dir, store, [new NamedImage(image.ManifestDescriptor, [ImageReference.Parse("localhost:5000/team/app:v1")])], Token);
+        await OciLayout.WriteAsync(dir, Store, [new NamedImage(image.ManifestDescriptor, [ImageReference.Parse("localhost:5000/team/app:v1")])], Token);
 
         var rawManifest = await Tool.RunAsync(skopeo, "inspect", "--raw", $"oci:{dir}:v1");
         Assert.Equal(image.Manifest.Bytes.ToArray(), System.Text.Encoding.UTF8.GetBytes(rawManifest));
@@ -44,12 +35,12 @@ public sealed class OciLayoutTests : IDisposable
         var umoci = Require.Executable("umoci", "umoci");
         var first = TestImage.Create("one");
         var second = TestImage.Create("two", layers: 1);
-        await first.WriteToAsync(store);
-        await second.WriteToAsync(store);
-        var dir = temp.Combine("layout");
+        await first.WriteToAsync(Store);
+        await second.WriteToAsync(Store);
+        var dir = Temp.Combine("layout");
 
-        await OciLayout.WriteAsync(dir, store, [new NamedImage(first.ManifestDescriptor, [ImageReference.Parse("app:1"), ImageReference.Parse("app:latest")])], Token);
-        await OciLayout.WriteAsync(dir, store, [new NamedImage(second.ManifestDescriptor, [ImageReference.Parse("app:2")])], Token);
+        await OciLayout.WriteAsync(dir, Store, [new NamedImage(first.ManifestDescriptor, [ImageReference.Parse("app:1"), ImageReference.Parse("app:latest")])], Token);
+        await OciLayout.WriteAsync(dir, Store, [new NamedImage(second.ManifestDescriptor, [ImageReference.Parse("app:2")])], Token);
 
         var tags = (await Tool.RunAsync(umoci, "ls", "--layout", dir)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(["1", "2", "latest"], tags.Order(StringComparer.Ordinal));
@@ -57,7 +48,7 @@ public sealed class OciLayoutTests : IDisposable
         using var stat = JsonDocument.Parse(await Tool.RunAsync(umoci, "stat", "--json", "--image", $"{dir}:1"));
         Assert.Equal(2, stat.RootElement.GetProperty("history").GetArrayLength());
 
-        var bundle = temp.Combine("bundle");
+        var bundle = Temp.Combine("bundle");
         await Tool.RunAsync(umoci, "unpack", "--rootless", "--image", $"{dir}:1", bundle);
         Assert.Equal("one layer 1\n", await File.ReadAllTextAsync(Path.Combine(bundle, "rootfs", "layer1", "one.txt"), Token));
         Assert.True(File.Exists(Path.Combine(bundle, "rootfs", "layer0", "one.txt")));
@@ -68,17 +59,17 @@ public sealed class OciLayoutTests : IDisposable
     {
         var skopeo = Require.Executable("skopeo", "skopeo");
         var image = TestImage.Create("roundtrip");
-        await image.WriteToAsync(store);
-        var ours = temp.Combine("ours");
-        var theirs = temp.Combine("theirs");
-        await OciLayout.WriteAsync(ours, store, [new NamedImage(image.ManifestDescriptor, [ImageReference.Parse("app:1")])], Token);
+        await image.WriteToAsync(Store);
+        var ours = Temp.Combine("ours");
+        var theirs = Temp.Combine("theirs");
+        await OciLayout.WriteAsync(ours, Store, [new NamedImage(image.ManifestDescriptor, [ImageReference.Parse("app:1")])], Token);
 
         await Tool.RunAsync(skopeo, "copy", "--quiet", $"oci:{ours}:1", $"oci:{theirs}:copied");
 
         var layout = await OciLayout.OpenAsync(theirs, Token);
         var entry = layout.FindByRefName("copied");
         Assert.NotNull(entry);
-        var target = new BlobStore(temp.Combine("target"));
+        var target = new BlobStore(Temp.Combine("target"));
         var imported = await layout.ImportAsync(target, Token);
         var manifest = await target.ReadJsonAsync<ImageManifest>(imported.Single().Manifest.Digest, Token);
         Assert.Equal(image.Config.Digest, manifest.Value.Config.Digest);
@@ -90,9 +81,9 @@ public sealed class OciLayoutTests : IDisposable
     public async Task ACorruptBlobInALayoutIsRefusedOnImport()
     {
         var image = TestImage.Create("corrupt");
-        await image.WriteToAsync(store);
-        var dir = temp.Combine("layout");
-        await OciLayout.WriteAsync(dir, store, [new NamedImage(image.ManifestDescriptor, [])], Token);
+        await image.WriteToAsync(Store);
+        var dir = Temp.Combine("layout");
+        await OciLayout.WriteAsync(dir, Store, [new NamedImage(image.ManifestDescriptor, [])], Token);
         var layer = image.Layers[0].Descriptor.Digest;
         var path = Path.Combine(dir, "blobs", "sha256", layer.Hex);
         var bytes = await File.ReadAllBytesAsync(path, Token);
@@ -100,22 +91,22 @@ public sealed class OciLayoutTests : IDisposable
         await File.WriteAllBytesAsync(path, bytes, Token);
 
         var layout = await OciLayout.OpenAsync(dir, Token);
-        await Assert.ThrowsAsync<DigestMismatchException>(() => layout.ImportAsync(new BlobStore(temp.Combine("target")), Token));
-        Assert.False(new BlobStore(temp.Combine("target")).Contains(layer));
+        await Assert.ThrowsAsync<DigestMismatchException>(() => layout.ImportAsync(new BlobStore(Temp.Combine("target")), Token));
+        Assert.False(new BlobStore(Temp.Combine("target")).Contains(layer));
     }
 
     [Fact]
     public async Task ADirectoryThatIsNotALayoutIsATypedError() =>
-        await Assert.ThrowsAsync<OciFormatException>(() => OciLayout.OpenAsync(temp.Path, Token));
+        await Assert.ThrowsAsync<OciFormatException>(() => OciLayout.OpenAsync(Temp.Path, Token));
 
     [Fact]
     public async Task EntriesNameTheImageAsDockerSaveDoes()
     {
         var image = TestImage.Create("names");
-        await image.WriteToAsync(store);
-        var dir = temp.Combine("layout");
+        await image.WriteToAsync(Store);
+        var dir = Temp.Combine("layout");
 
-        var layout = await OciLayout.WriteAsync(dir, store, [new NamedImage(image.ManifestDescriptor, [ImageReference.Parse("app:1")])], Token);
+        var layout = await OciLayout.WriteAsync(dir, Store, [new NamedImage(image.ManifestDescriptor, [ImageReference.Parse("app:1")])], Token);
 
         var entry = Assert.Single(layout.Manifests);
         Assert.Equal("1", entry.Annotation(Annotations.RefName));
