@@ -6,6 +6,8 @@ namespace Dockerbuild.Oci;
 /// A read-only stream that hashes what passes through and, when the end is reached, throws
 /// <see cref="DigestMismatchException"/> unless the bytes match the expected digest (and size, when
 /// known). A reader that consumes to the end therefore never accepts corrupt content silently.
+/// Over a seekable stream it seeks too (an upload resuming at an offset): the bytes before the new
+/// position are hashed again, so verification still covers the whole content.
 /// </summary>
 public sealed class DigestVerifyingStream : Stream
 {
@@ -34,16 +36,16 @@ public sealed class DigestVerifyingStream : Stream
 
     public override bool CanRead => true;
 
-    public override bool CanSeek => false;
+    public override bool CanSeek => inner.CanSeek;
 
     public override bool CanWrite => false;
 
-    public override long Length => expectedSize ?? throw new NotSupportedException();
+    public override long Length => expectedSize ?? inner.Length;
 
     public override long Position
     {
         get => position;
-        set => throw new NotSupportedException();
+        set => Seek(value, SeekOrigin.Begin);
     }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
@@ -67,7 +69,41 @@ public sealed class DigestVerifyingStream : Stream
     {
     }
 
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin)
+    {
+        if (!inner.CanSeek)
+        {
+            throw new NotSupportedException();
+        }
+
+        var target = origin switch
+        {
+            SeekOrigin.Begin => offset,
+            SeekOrigin.Current => position + offset,
+            _ => Length + offset,
+        };
+        ArgumentOutOfRangeException.ThrowIfNegative(target, nameof(offset));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(target, Length, nameof(offset));
+
+        hash.GetHashAndReset();
+        inner.Position = 0;
+        position = 0;
+        verified = false;
+        var buffer = new byte[(int)Math.Min(1 << 16, Math.Max(1, target))];
+        while (position < target)
+        {
+            var read = inner.Read(buffer, 0, (int)Math.Min(buffer.Length, target - position));
+            if (read == 0)
+            {
+                break;
+            }
+
+            hash.AppendData(buffer, 0, read);
+            position += read;
+        }
+
+        return position;
+    }
 
     public override void SetLength(long value) => throw new NotSupportedException();
 

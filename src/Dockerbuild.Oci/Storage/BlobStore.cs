@@ -81,6 +81,23 @@ public sealed class BlobStore : IBlobSource
         return await writer.CommitAsync(mediaType, digest, content.Length, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Whether the blob is present (a pull skips it).</summary>
+    public ValueTask<bool> ContainsBlobAsync(Digest digest, CancellationToken cancellationToken) => ValueTask.FromResult(Contains(digest));
+
+    /// <summary>
+    /// Stores one blob that <paramref name="write"/> produces (e.g. a download): it writes into a private
+    /// temporary stream, and the blob becomes visible only if it then matches <paramref name="blob"/>'s
+    /// digest and size. If <paramref name="write"/> throws, nothing is kept.
+    /// </summary>
+    public async Task WriteBlobAsync(Descriptor blob, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(blob);
+        ArgumentNullException.ThrowIfNull(write);
+        await using var writer = CreateWriter();
+        await write(writer.Stream, cancellationToken).ConfigureAwait(false);
+        await writer.CommitAsync(blob.MediaType, blob.Digest, blob.Size, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Stores a document's exact bytes.</summary>
     public Task<Descriptor> WriteAsync<T>(RawJson<T> document, string mediaType, CancellationToken cancellationToken = default)
         where T : class
@@ -89,7 +106,10 @@ public sealed class BlobStore : IBlobSource
         return WriteAsync(document.Bytes, mediaType, cancellationToken);
     }
 
-    /// <summary>Opens a blob for reading; the stream throws <see cref="DigestMismatchException"/> at its end if the file is corrupt.</summary>
+    /// <summary>
+    /// Opens a blob for reading; the stream throws <see cref="DigestMismatchException"/> at its end if the
+    /// file is corrupt. It can seek (a resumed upload), still verifying the whole content.
+    /// </summary>
     public Task<Stream> OpenBlobAsync(Digest digest, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

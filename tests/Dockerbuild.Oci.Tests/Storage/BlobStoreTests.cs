@@ -127,6 +127,44 @@ public sealed class BlobStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task AReadSeekingToAnOffsetStillVerifiesTheWholeBlob()
+    {
+        var content = new byte[100_000];
+        Random.Shared.NextBytes(content);
+        var descriptor = await store.WriteAsync(content, "x", Token);
+
+        await using (var stream = await store.OpenBlobAsync(descriptor.Digest, Token))
+        {
+            stream.Seek(60_000, SeekOrigin.Begin);
+            var rest = new MemoryStream();
+            await stream.CopyToAsync(rest, Token);
+            Assert.Equal(content[60_000..], rest.ToArray());
+        }
+
+        content[10] ^= 0xff;
+        await File.WriteAllBytesAsync(store.PathOf(descriptor.Digest), content, Token);
+        await using var corrupt = await store.OpenBlobAsync(descriptor.Digest, Token);
+        corrupt.Position = 60_000;
+        await Assert.ThrowsAsync<DigestMismatchException>(() => corrupt.CopyToAsync(Stream.Null, Token));
+    }
+
+    [Fact]
+    public async Task ABlobWrittenByACallbackIsKeptOnlyWhenItMatchesItsDescriptor()
+    {
+        var content = "downloaded"u8.ToArray();
+        var descriptor = Descriptor.For("x", content);
+
+        await store.WriteBlobAsync(descriptor, (stream, token) => stream.WriteAsync(content, token).AsTask(), Token);
+        Assert.True(await store.ContainsBlobAsync(descriptor.Digest, Token));
+
+        var other = Descriptor.For("x", "expected"u8);
+        await Assert.ThrowsAsync<DigestMismatchException>(() => store.WriteBlobAsync(other, (stream, token) => stream.WriteAsync("received"u8.ToArray(), token).AsTask(), Token));
+        await Assert.ThrowsAsync<IOException>(() => store.WriteBlobAsync(other, (_, _) => throw new IOException("reset"), Token));
+        Assert.False(store.Contains(other.Digest));
+        Assert.Empty(Directory.EnumerateFiles(store.TemporaryDirectory));
+    }
+
+    [Fact]
     public void TheDefaultRootFollowsTheEnvironment()
     {
         var previous = (Environment.GetEnvironmentVariable("DOCKERBUILD_ROOT"), Environment.GetEnvironmentVariable("XDG_DATA_HOME"));
