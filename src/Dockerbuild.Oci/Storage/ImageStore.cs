@@ -94,6 +94,29 @@ public sealed class ImageStore
         await FindAsync(nameOrId, cancellationToken).ConfigureAwait(false) ?? throw new ImageNotFoundException(nameOrId);
 
     /// <summary>
+    /// Opens an image (found as <see cref="FindAsync"/> does) with its manifest and config; an index is
+    /// resolved to the manifest for <paramref name="platform"/> (default <see cref="Platform.Current"/>)
+    /// among those pulled, and <see cref="ImageNotFoundException"/> says when none matches.
+    /// </summary>
+    public async Task<LocalImage> OpenImageAsync(string nameOrId, Platform? platform = null, CancellationToken cancellationToken = default)
+    {
+        var record = await GetAsync(nameOrId, cancellationToken).ConfigureAwait(false);
+        var digest = record.ManifestDigest;
+        if (MediaTypes.IsIndex(record.MediaType))
+        {
+            var index = await Blobs.ReadJsonAsync<ImageIndex>(digest, cancellationToken).ConfigureAwait(false);
+            var wanted = platform ?? Platform.Current;
+            var present = new ImageIndex([.. index.Value.Manifests.Where(entry => Blobs.Contains(entry.Digest))]);
+            digest = present.FindManifest(wanted)?.Digest
+                ?? throw new ImageNotFoundException($"{nameOrId} for platform {wanted}");
+        }
+
+        var manifest = await Blobs.ReadJsonAsync<ImageManifest>(digest, cancellationToken).ConfigureAwait(false);
+        var config = await Blobs.ReadJsonAsync<ImageConfig>(manifest.Value.Config.Digest, cancellationToken).ConfigureAwait(false);
+        return new LocalImage(record, manifest, config, Blobs);
+    }
+
+    /// <summary>
     /// docker rmi: by name, untags that name and deletes the image only when no tag is left; by ID,
     /// deletes the image with all its names, which needs <paramref name="force"/> when the names span
     /// several repositories. Blobs no other image uses are deleted with it.

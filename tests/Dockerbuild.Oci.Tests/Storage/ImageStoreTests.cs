@@ -112,6 +112,41 @@ public sealed class ImageStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task AnOpenedImageGivesItsDocumentsAndVerifiedLayers()
+    {
+        var image = TestImage.Create("open");
+        var digest = await image.WriteToAsync(images.Blobs);
+        await images.AddAsync(digest, [Ref("app:1")], Token);
+
+        var opened = await images.OpenImageAsync("app:1", cancellationToken: Token);
+
+        Assert.Equal(image.Manifest.Bytes.ToArray(), opened.Manifest.Bytes.ToArray());
+        Assert.Equal(image.Config.Digest, opened.Config.Digest);
+        Assert.Equal("SEED=open", opened.Config.Value.Config.Env![1]);
+        await using var layer = await opened.OpenLayerAsync(opened.Layers[1], Token);
+        var bytes = new MemoryStream();
+        await layer.CopyToAsync(bytes, Token);
+        Assert.Equal(image.Layers[1].Bytes, bytes.ToArray());
+    }
+
+    [Fact]
+    public async Task AnIndexIsOpenedAsTheManifestForThePlatform()
+    {
+        var amd64 = TestImage.Create("amd64");
+        var amd64Digest = await amd64.WriteToAsync(images.Blobs);
+        var index = RawJson<ImageIndex>.Create(new ImageIndex([amd64.ManifestDescriptor with { Platform = new Platform("linux", "amd64") }, new Descriptor(MediaTypes.OciManifest, Digest.Compute("absent"u8), 6) { Platform = new Platform("linux", "arm64") }]) { MediaType = MediaTypes.OciIndex });
+        var indexDigest = (await images.Blobs.WriteAsync(index, MediaTypes.OciIndex, Token)).Digest;
+
+        var record = await images.AddAsync(indexDigest, [Ref("multi:1")], Token);
+
+        Assert.Equal(indexDigest, record.Id);
+        var opened = await images.OpenImageAsync("multi:1", Platform.Parse("linux/amd64"), Token);
+        Assert.Equal(amd64Digest, opened.Manifest.Digest);
+        await Assert.ThrowsAsync<ImageNotFoundException>(() => images.OpenImageAsync("multi:1", Platform.Parse("linux/arm64"), Token));
+        Assert.Equal(index.Size + amd64.Manifest.Size + amd64.Config.Size + amd64.Layers.Sum(layer => layer.Bytes.Length), record.Size);
+    }
+
+    [Fact]
     public async Task UntagKeepsTheImage()
     {
         var digest = await TestImage.Create("a").WriteToAsync(images.Blobs);
