@@ -6,6 +6,10 @@ namespace Dockerbuild.Oci.Tests.Storage;
 
 public sealed class ImageStoreTests : IDisposable
 {
+    private const string SharedRootVariable = "DOCKERBUILD_TEST_SHARED_ROOT";
+    private const string SharedDigestVariable = "DOCKERBUILD_TEST_SHARED_DIGEST";
+    private const int ChildTags = 40;
+
     private readonly TempDirectory root = new();
     private readonly ImageStore images;
 
@@ -203,6 +207,55 @@ public sealed class ImageStoreTests : IDisposable
         await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Task.Run(() => (i % 2 == 0 ? images : otherStore).TagAsync(Ref($"app:{i}"), digest, Token), Token)));
 
         Assert.Equal(40, (await images.GetAsync(digest.ToString(), Token)).Tags.Count());
+    }
+
+    [Fact]
+    public async Task TagUpdatesFromTwoProcessesAreNeverLost()
+    {
+        var digest = await TestImage.Create("a").WriteToAsync(images.Blobs);
+        await images.AddAsync(digest, cancellationToken: Token);
+        var assembly = typeof(ImageStoreTests).Assembly.Location;
+        var host = Path.ChangeExtension(assembly, null);
+        var start = File.Exists(host) ? new ProcessStartInfo(host) : new ProcessStartInfo("dotnet", [assembly]);
+        foreach (var argument in new[] { "-method", $"{typeof(ImageStoreTests).FullName}.{nameof(ManyTagUpdatesInARowAreAllKept)}", "-noLogo" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment[SharedRootVariable] = root.Path;
+        start.Environment[SharedDigestVariable] = digest.ToString();
+        start.RedirectStandardOutput = true;
+        using var child = Process.Start(start)!;
+        var childOutput = child.StandardOutput.ReadToEndAsync(Token);
+
+        var mine = 0;
+        while (!child.HasExited || mine < ChildTags)
+        {
+            await images.TagAsync(Ref($"app:parent-{mine++}"), digest, Token);
+        }
+
+        await child.WaitForExitAsync(Token);
+        Assert.True(child.ExitCode == 0, await childOutput);
+        Assert.Equal(mine + ChildTags, (await images.GetAsync(digest.ToString(), Token)).Tags.Count());
+    }
+
+    // Also the second process of TagUpdatesFromTwoProcessesAreNeverLost, which starts this test
+    // with the shared store's location in the environment.
+    [Fact]
+    public async Task ManyTagUpdatesInARowAreAllKept()
+    {
+        var sharedRoot = Environment.GetEnvironmentVariable(SharedRootVariable);
+        var store = sharedRoot is null ? images : new ImageStore(new BlobStore(sharedRoot));
+        var digest = sharedRoot is null
+            ? (await store.AddAsync(await TestImage.Create("a").WriteToAsync(store.Blobs), cancellationToken: Token)).ManifestDigest
+            : Digest.Parse(Environment.GetEnvironmentVariable(SharedDigestVariable)!);
+
+        for (var i = 0; i < ChildTags; i++)
+        {
+            await store.TagAsync(Ref($"app:child-{i}"), digest, Token);
+        }
+
+        Assert.True((await store.GetAsync(digest.ToString(), Token)).Tags.Count() >= ChildTags);
     }
 
     [Fact]
