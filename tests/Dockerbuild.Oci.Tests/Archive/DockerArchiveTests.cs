@@ -136,6 +136,40 @@ public sealed class DockerArchiveTests : StoreFixture
     }
 
     [Fact]
+    public async Task CompressedLayersAndAZstdArchiveAreLoaded()
+    {
+        var tar = TestImage.Tar(new Dictionary<string, string> { ["etc/zipped"] = "z\n" });
+        var gzipLayer = TestImage.Gzip(tar);
+        var config = RawJson<ImageConfig>.Create(new ImageConfig { Architecture = "amd64", Os = "linux", RootFs = new RootFs { DiffIds = [Digest.Compute(tar)] } });
+        var archive = BuildTar(writer =>
+        {
+            AddFile(writer, "layer.tar.gz", gzipLayer);
+            AddFile(writer, "config.json", config.Bytes.ToArray());
+            AddFile(writer, "manifest.json", "[{\"Config\":\"config.json\",\"RepoTags\":[\"zipped:1\"],\"Layers\":[\"layer.tar.gz\"]}]"u8.ToArray());
+        });
+        using var compressor = new ZstdSharp.Compressor();
+
+        var loaded = Assert.Single(await DockerArchive.LoadAsync(new ForwardOnlyStream(compressor.Wrap(archive).ToArray()), Store, Token));
+
+        var layer = Assert.Single((await Store.ReadJsonAsync<ImageManifest>(loaded.Manifest.Digest, Token)).Value.Layers);
+        Assert.Equal(MediaTypes.OciLayerGzip, layer.MediaType);
+        Assert.Equal(Digest.Compute(gzipLayer), layer.Digest);
+    }
+
+    [Fact]
+    public async Task AnArchiveIsWrittenToAStreamThatCannotSeek()
+    {
+        var image = TestImage.Create("pipe");
+        await image.WriteToAsync(Store);
+        var sink = new MemoryStream();
+
+        await DockerArchive.WriteAsync(new WriteOnlyStream(sink), Store, [new NamedImage(image.ManifestDescriptor, [ImageReference.Parse("pipe:1")])], Token);
+
+        var loaded = Assert.Single(await DockerArchive.LoadAsync(new MemoryStream(sink.ToArray()), new BlobStore(Temp.Combine("target")), Token));
+        Assert.Equal("docker.io/library/pipe:1", Assert.Single(loaded.Names).ToString());
+    }
+
+    [Fact]
     public async Task ALayerThatIsNotWhatTheConfigSaysIsRefused()
     {
         var tar = TestImage.Tar(new Dictionary<string, string> { ["a"] = "a" });
@@ -205,6 +239,33 @@ public sealed class DockerArchiveTests : StoreFixture
 
     private static void AddFile(TarWriter writer, string name, byte[] content) =>
         writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(content) });
+
+    private sealed class WriteOnlyStream(Stream inner) : Stream
+    {
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override void Flush() => inner.Flush();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+    }
 
     private sealed class ForwardOnlyStream(byte[] content) : MemoryStream(content)
     {
