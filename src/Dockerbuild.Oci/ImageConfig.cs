@@ -49,6 +49,24 @@ public sealed record ImageConfig
     [JsonIgnore]
     public Platform Platform => new(Os, Architecture) { Variant = Variant, OsVersion = OsVersion, OsFeatures = OsFeatures };
 
+    /// <summary>A copy with one more layer on top and the history step that made it.</summary>
+    public ImageConfig WithLayer(Digest diffId, History history)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        return this with
+        {
+            RootFs = RootFs with { DiffIds = [.. RootFs.DiffIds, diffId] },
+            History = [.. History ?? [], history with { EmptyLayer = false }],
+        };
+    }
+
+    /// <summary>A copy with a history step that changed only metadata (ENV, CMD, ...): no layer.</summary>
+    public ImageConfig WithEmptyLayerHistory(History history)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        return this with { History = [.. History ?? [], history with { EmptyLayer = true }] };
+    }
+
     /// <summary>A copy declaring <paramref name="platform"/>.</summary>
     public ImageConfig WithPlatform(Platform platform)
     {

@@ -97,6 +97,23 @@ public sealed class JsonRoundTripTests
     }
 
     [Fact]
+    public void AddingLayersReturnsNewDocumentsAndLeavesTheOriginals()
+    {
+        var config = new ImageConfig { Architecture = "amd64", Os = "linux" };
+        var manifest = new ImageManifest(new Descriptor(MediaTypes.OciConfig, Digest.Parse(D1), 1), []);
+
+        var changed = config.WithLayer(Digest.Parse(D2), new History { CreatedBy = "COPY . /" }).WithEmptyLayerHistory(new History { CreatedBy = "ENV A=1" });
+        var grown = manifest.WithLayer(new Descriptor(MediaTypes.OciLayerGzip, Digest.Parse(D3), 9));
+
+        Assert.Empty(config.RootFs.DiffIds);
+        Assert.Null(config.History);
+        Assert.Equal([Digest.Parse(D2)], changed.RootFs.DiffIds);
+        Assert.Equal([false, true], changed.History!.Select(step => step.EmptyLayer));
+        Assert.Empty(manifest.Layers);
+        Assert.Equal(Digest.Parse(D3), Assert.Single(grown.Layers).Digest);
+    }
+
+    [Fact]
     public void MapsAreWrittenSortedSoCreationIsDeterministic()
     {
         var labels = new Dictionary<string, string> { ["z"] = "1", ["a"] = "2", ["B"] = "3" };
