@@ -78,6 +78,34 @@ public sealed class OciLayoutTests : StoreFixture
     }
 
     [Fact]
+    public async Task AMultiPlatformIndexIsResolvedBySkopeo()
+    {
+        var skopeo = Require.Executable("skopeo", "skopeo");
+        var amd64 = TestImage.Create("x86", architecture: "amd64");
+        var arm64 = TestImage.Create("arm", architecture: "arm64");
+        await amd64.WriteToAsync(Store);
+        await arm64.WriteToAsync(Store);
+        var index = RawJson<ImageIndex>.Create(new ImageIndex(
+        [
+            amd64.ManifestDescriptor with { Platform = new Platform("linux", "amd64") },
+            arm64.ManifestDescriptor with { Platform = new Platform("linux", "arm64") },
+        ])
+        { MediaType = MediaTypes.OciIndex });
+        var indexDescriptor = await Store.WriteAsync(index, MediaTypes.OciIndex, Token);
+        var dir = Temp.Combine("layout");
+
+        await OciLayout.WriteAsync(dir, Store, [new NamedImage(indexDescriptor, [ImageReference.Parse("multi:1")])], Token);
+
+        Assert.Equal(index.Bytes.ToArray(), System.Text.Encoding.UTF8.GetBytes(await Tool.RunAsync(skopeo, "inspect", "--raw", $"oci:{dir}:1")));
+        using var arm = JsonDocument.Parse(await Tool.RunAsync(skopeo, "--override-arch", "arm64", "inspect", $"oci:{dir}:1"));
+        // skopeo reports the digest it was pointed at (the index) and the resolved image's contents.
+        Assert.Equal(index.Digest.ToString(), arm.RootElement.GetProperty("Digest").GetString());
+        Assert.Equal("arm64", arm.RootElement.GetProperty("Architecture").GetString());
+        Assert.Equal(arm64.Layers.Select(layer => layer.Descriptor.Digest.ToString()), arm.RootElement.GetProperty("Layers").EnumerateArray().Select(layer => layer.GetString()));
+        Assert.Equal(MediaTypes.OciIndex, (await OciLayout.OpenAsync(dir, Token)).FindByRefName("1")!.MediaType);
+    }
+
+    [Fact]
     public async Task ACorruptBlobInALayoutIsRefusedOnImport()
     {
         var image = TestImage.Create("corrupt");
