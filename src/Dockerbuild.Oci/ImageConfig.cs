@@ -17,10 +17,10 @@ public sealed record ImageConfig
     public string? Author { get; init; }
 
     [JsonPropertyName("architecture")]
-    public string Architecture { get; init; } = "";
+    public string Architecture { get; init => field = value ?? ""; } = "";
 
     [JsonPropertyName("os")]
-    public string Os { get; init; } = "";
+    public string Os { get; init => field = value ?? ""; } = "";
 
     [JsonPropertyName("os.version")]
     public string? OsVersion { get; init; }
@@ -32,10 +32,10 @@ public sealed record ImageConfig
     public string? Variant { get; init; }
 
     [JsonPropertyName("config")]
-    public ContainerConfig Config { get; init; } = new();
+    public ContainerConfig Config { get; init => field = value ?? new(); } = new();
 
     [JsonPropertyName("rootfs")]
-    public RootFs RootFs { get; init; } = new();
+    public RootFs RootFs { get; init => field = value ?? new(); } = new();
 
     [JsonPropertyName("history")]
     public IReadOnlyList<History>? History { get; init; }

@@ -8,8 +8,8 @@ public sealed record ImageManifest
     [JsonConstructor]
     public ImageManifest(Descriptor config, IReadOnlyList<Descriptor> layers)
     {
-        Config = config;
-        Layers = layers;
+        Config = config ?? throw new ArgumentNullException(nameof(config));
+        Layers = layers ?? [];
     }
 
     [JsonPropertyName("schemaVersion")]

@@ -162,7 +162,22 @@ public sealed class JsonRoundTripTests
     {
         Assert.Throws<OciFormatException>(() => OciJson.Deserialize<ImageManifest>("{\"config\":{\"digest\":\"md5:x\"}}"u8));
         Assert.Throws<OciFormatException>(() => OciJson.Deserialize<ImageManifest>("{\"schemaVersion\":2,\"config\":{\"mediaType\":\"m\",\"digest\":\"sha256:1111111111111111111111111111111111111111111111111111111111111111\",\"size\":1}}"u8));
-        Assert.Throws<OciFormatException>(() => OciJson.Deserialize<ImageIndex>("{\"schemaVersion\":2,\"manifests\":null}"u8));
+        Assert.Throws<OciFormatException>(() => OciJson.Deserialize<ImageManifest>("{\"schemaVersion\":2,\"config\":null,\"layers\":[]}"u8));
+    }
+
+    [Fact]
+    public void GoNilSlicesAndNullObjectsReadAsEmpty()
+    {
+        var config = OciJson.Deserialize<ImageConfig>("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Env\":null,\"Cmd\":null,\"Volumes\":null,\"Labels\":null,\"OnBuild\":null,\"Healthcheck\":null},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":null},\"history\":null}"u8);
+
+        Assert.Empty(config.RootFs.DiffIds);
+        Assert.Null(config.Config.Env);
+        Assert.Empty(OciJson.Deserialize<ImageIndex>("{\"schemaVersion\":2,\"manifests\":null}"u8).Manifests);
+        Assert.Empty(OciJson.Deserialize<ImageManifest>("{\"schemaVersion\":2,\"config\":{\"mediaType\":\"m\",\"digest\":\"sha256:1111111111111111111111111111111111111111111111111111111111111111\",\"size\":1},\"layers\":null}"u8).Layers);
+        var sparse = OciJson.Deserialize<ImageConfig>("{\"config\":null,\"rootfs\":null,\"architecture\":null}"u8);
+        Assert.NotNull(sparse.Config);
+        Assert.Equal("layers", sparse.RootFs.Type);
+        Assert.Equal("", sparse.Architecture);
     }
 
     private static void AssertRoundTrip<T>(string json)
