@@ -27,6 +27,11 @@ public sealed class OciLayoutTests : StoreFixture
         Assert.Equal(image.Manifest.Digest.ToString(), inspect.RootElement.GetProperty("Digest").GetString());
         Assert.Equal(image.Layers.Select(layer => layer.Descriptor.Digest.ToString()), inspect.RootElement.GetProperty("Layers").EnumerateArray().Select(layer => layer.GetString()));
         Assert.Equal("amd64", inspect.RootElement.GetProperty("Architecture").GetString());
+
+        var copied = Temp.Combine("dir-copy");
+        await Tool.RunAsync(skopeo, "copy", "--quiet", $"oci:{dir}:v1", $"dir:{copied}");
+        Assert.Equal(image.Manifest.Bytes.ToArray(), await File.ReadAllBytesAsync(Path.Combine(copied, "manifest.json"), Token));
+        Assert.All(image.Layers, layer => Assert.Equal(layer.Bytes, File.ReadAllBytes(Path.Combine(copied, layer.Descriptor.Digest.Hex))));
     }
 
     [Fact]
