@@ -50,6 +50,12 @@ internal sealed class HttpWire(Stream stream)
             }
 
             var b = buffer[start++];
+            if (b == 0x16 && line.Length == 0)
+            {
+                // A TLS ClientHello (a client probing for HTTPS): this proxy speaks plain HTTP only.
+                throw new IOException("TLS handshake sent to the plain-HTTP proxy");
+            }
+
             if (b == '\n')
             {
                 return line.ToString().TrimEnd('\r');
