@@ -28,9 +28,10 @@ internal sealed class RegistryAuthenticationHandler(string registry, IRegistryCr
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         request.Options.TryGetValue(ScopeOption, out var hinted);
+        Task<BearerToken>? used = null;
         if (Volatile.Read(ref challenge) is { } known)
         {
-            await AuthorizeAsync(request, known, hinted, refresh: false, cancellationToken).ConfigureAwait(false);
+            used = await AuthorizeAsync(request, known, hinted, stale: null, cancellationToken).ConfigureAwait(false);
         }
 
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
@@ -41,7 +42,7 @@ internal sealed class RegistryAuthenticationHandler(string registry, IRegistryCr
 
         response.Dispose();
         Volatile.Write(ref challenge, fresh);
-        await AuthorizeAsync(request, fresh, hinted, refresh: true, cancellationToken).ConfigureAwait(false);
+        await AuthorizeAsync(request, fresh, hinted, stale: used, cancellationToken).ConfigureAwait(false);
         response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.Unauthorized)
         {
@@ -52,7 +53,12 @@ internal sealed class RegistryAuthenticationHandler(string registry, IRegistryCr
         return response;
     }
 
-    private async Task AuthorizeAsync(HttpRequestMessage request, AuthenticationChallenge with, string? hinted, bool refresh, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sets the Authorization header; returns the token task used (Bearer). A token equal to
+    /// <paramref name="stale"/> was just refused, so it is replaced — once, however many requests saw it
+    /// refused at the same time.
+    /// </summary>
+    private async Task<Task<BearerToken>?> AuthorizeAsync(HttpRequestMessage request, AuthenticationChallenge with, string? hinted, Task<BearerToken>? stale, CancellationToken cancellationToken)
     {
         var login = await credential.Value.ConfigureAwait(false);
         if (with.IsBasic)
@@ -60,24 +66,25 @@ internal sealed class RegistryAuthenticationHandler(string registry, IRegistryCr
             request.Headers.Authorization = login is null
                 ? throw RegistryAuthenticationException.For(registry, false, RepositoryOf(hinted))
                 : new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{login.Username}:{login.Password}")));
-            return;
+            return null;
         }
 
         var scopes = with.Scopes.Concat(hinted?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? []).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var key = string.Join(' ', scopes);
-        var now = time.GetUtcNow();
         var pending = tokens.GetOrAdd(key, _ => FetchTokenAsync(with, scopes, login, cancellationToken));
-        if (refresh || (pending.IsCompletedSuccessfully && pending.Result.RefreshAfter <= now) || pending.IsFaulted || pending.IsCanceled)
+        var unusable = pending == stale || pending.IsFaulted || pending.IsCanceled
+            || (pending.IsCompletedSuccessfully && pending.Result.RefreshAfter <= time.GetUtcNow());
+        if (unusable)
         {
             var replacement = FetchTokenAsync(with, scopes, login, cancellationToken);
-            tokens[key] = replacement;
-            pending = replacement;
+            pending = tokens.TryUpdate(key, replacement, pending) ? replacement : tokens.GetOrAdd(key, replacement);
         }
 
         try
         {
             var token = await pending.ConfigureAwait(false);
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Value);
+            return pending;
         }
         catch
         {

@@ -36,4 +36,161 @@ public sealed class RegistryClientTests
     }
 
     public static TheoryData<string> Setups => RegistrySetups.All;
+
+    [Fact]
+    public async Task SecondPushFindsEveryBlobWithHeadAndUploadsNothing()
+    {
+        await using var registry = await RegistryServer.StartAsync(cancellationToken: Ct);
+        await using var proxy = FaultProxy.Start(registry.BaseUri);
+        using var local = new DirectoryBlobStore();
+        var image = await TestImage.CreateAsync(local, MiB, 1000);
+        using var client = new RegistryClient(RegistrySetups.ClientOptions(registry));
+        var repository = RegistrySetups.Repository(proxy.Host, "app");
+        await client.PushImageAsync(repository, ["1"], image.Manifest, local, null, Ct);
+        var before = proxy.Requests.Count;
+
+        var again = await client.PushImageAsync(repository, ["2"], image.Manifest, local, null, Ct);
+
+        Assert.All(image.Blobs, b => Assert.Equal(BlobPushResult.Exists, again.Blobs[b.Digest]));
+        var second = proxy.Requests.Skip(before).ToList();
+        Assert.DoesNotContain(second, r => r.Method is "POST" or "PATCH" || (r.Method == "PUT" && r.IsBlobRequest));
+        Assert.Equal(image.Blobs.Count(), second.Count(r => r.Method == "HEAD" && r.IsBlobRequest));
+    }
+
+    [Theory]
+    [InlineData("anonymous")]
+    [InlineData("token")]
+    public async Task PushToAnotherRepositoryMountsTheBlobsInsteadOfUploading(string setup)
+    {
+        await using var registry = await RegistryServer.StartAsync(RegistrySetups.Options(setup), Ct);
+        using var local = new DirectoryBlobStore();
+        var image = await TestImage.CreateAsync(local, 2 * MiB, 1000);
+        using var client = new RegistryClient(RegistrySetups.ClientOptions(registry));
+        await client.PushImageAsync(RegistrySetups.Repository(registry.Host, "base/one"), ["1"], image.Manifest, local, null, Ct);
+
+        var copy = RegistrySetups.Repository(registry.Host, "other/two");
+        var mounted = await client.PushImageAsync(copy, ["1"], image.Manifest, local, null, Ct, mountFrom: "base/one");
+
+        Assert.All(image.Blobs, b => Assert.Equal(BlobPushResult.Mounted, mounted.Blobs[b.Digest]));
+        using var pulled = new DirectoryBlobStore();
+        await client.PullImageAsync(copy.WithTag("1"), Platform.Parse("linux/amd64"), pulled, null, Ct);
+        Assert.All(image.Blobs, b => Assert.True(pulled.Contains(b.Digest)));
+    }
+
+    [Fact]
+    public async Task LargeBlobsGoUpInChunksWithContentRange()
+    {
+        await using var registry = await RegistryServer.StartAsync(cancellationToken: Ct);
+        await using var proxy = FaultProxy.Start(registry.BaseUri);
+        using var local = new DirectoryBlobStore();
+        var image = await TestImage.CreateAsync(local, 5 * MiB / 2);
+        using var client = new RegistryClient(RegistrySetups.ClientOptions(registry) with { ChunkSize = MiB });
+        var repository = RegistrySetups.Repository(proxy.Host, "chunked");
+        var progress = new List<TransferProgress>();
+
+        await client.PushImageAsync(repository, ["1"], image.Manifest, local, new SynchronousProgress(progress), Ct);
+
+        var layer = image.Layers[0];
+        var patches = proxy.Requests.Where(r => r.Method == "PATCH").ToList();
+        Assert.Equal((int)((layer.Size + MiB - 1) / MiB), patches.Count);
+        Assert.Equal($"0-{MiB - 1}", patches[0].ContentRange);
+        Assert.Equal($"{MiB}-{(2 * MiB) - 1}", patches[1].ContentRange);
+        Assert.Contains(progress, p => p.Digest == layer.Digest && p.Status == TransferStatus.Uploading && p.Transferred == MiB);
+        Assert.Contains(progress, p => p.Digest == layer.Digest && p.Status == TransferStatus.Complete);
+        using var pulled = new DirectoryBlobStore();
+        await client.PullImageAsync(repository.WithTag("1"), Platform.Parse("linux/amd64"), pulled, null, Ct);
+        Assert.True(pulled.Contains(layer.Digest));
+    }
+
+    [Theory]
+    [InlineData("htpasswd")]
+    [InlineData("tls")]
+    [InlineData("token")]
+    public async Task WrongPasswordIsATypedErrorThatDoesNotEchoThePassword(string setup)
+    {
+        await using var registry = await RegistryServer.StartAsync(RegistrySetups.Options(setup), Ct);
+        using var local = new DirectoryBlobStore();
+        var image = await TestImage.CreateAsync(local, 1000);
+        const string wrong = "Wr0ng-Passw0rd-9d1c";
+        using var client = new RegistryClient(RegistrySetups.ClientOptions(registry, wrong));
+
+        var error = await Assert.ThrowsAsync<RegistryAuthenticationException>(() =>
+            client.PushImageAsync(RegistrySetups.Repository(registry.Host, "app"), ["1"], image.Manifest, local, null, Ct));
+
+        Assert.StartsWith($"authentication failed for {registry.Host}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("check the username and password", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(wrong, error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(registry.Password, error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{registry.Username}:{wrong}")), error.ToString(), StringComparison.Ordinal);
+        await Assert.ThrowsAsync<RegistryAuthenticationException>(() => client.PingAsync(registry.Host, Ct));
+    }
+
+    [Theory]
+    [InlineData("htpasswd")]
+    [InlineData("token")]
+    public async Task MissingCredentialsSayAuthenticationIsRequired(string setup)
+    {
+        await using var registry = await RegistryServer.StartAsync(RegistrySetups.Options(setup), Ct);
+        using var client = new RegistryClient(RegistrySetups.ClientOptions(registry) with { Credentials = null });
+
+        var error = await Assert.ThrowsAsync<RegistryAuthenticationException>(() =>
+            client.GetManifestAsync(RegistrySetups.Repository(registry.Host, "app").WithTag("1"), Ct));
+
+        Assert.StartsWith($"authentication required for {registry.Host}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TokensAreCachedPerScope()
+    {
+        await using var registry = await RegistryServer.StartAsync(RegistrySetups.Options("token"), Ct);
+        using var local = new DirectoryBlobStore();
+        var image = await TestImage.CreateAsync(local, MiB, MiB, MiB, 1000);
+        using var client = new RegistryClient(RegistrySetups.ClientOptions(registry));
+        var repository = RegistrySetups.Repository(registry.Host, "cached");
+
+        await client.PushImageAsync(repository, ["a", "b"], image.Manifest, local, null, Ct);
+        using var pulled = new DirectoryBlobStore();
+        await client.PullImageAsync(repository.WithTag("a"), Platform.Parse("linux/amd64"), pulled, null, Ct);
+
+        // One token for pull+push, one for pull: not one per request (there were more than 20).
+        Assert.InRange(registry.TokenServer!.TokensIssued, 1, 3);
+    }
+
+    [Fact]
+    public async Task UntrustedTlsCertificateIsRefusedWithAHint()
+    {
+        await using var registry = await RegistryServer.StartAsync(new RegistryServerOptions { Tls = true }, Ct);
+        using var client = new RegistryClient(RegistrySetups.ClientOptions(registry) with { CertificatesDirectory = null });
+
+        var error = await Assert.ThrowsAsync<RegistryTransportException>(() => client.PingAsync(registry.Host, Ct));
+
+        Assert.Contains("certificate", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"{registry.Host}/ca.crt", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TlsRegistryTrustedThroughCaFileOptionOrDeclaredInsecure()
+    {
+        await using var registry = await RegistryServer.StartAsync(new RegistryServerOptions { Tls = true }, Ct);
+        var basic = RegistrySetups.ClientOptions(registry) with { CertificatesDirectory = null };
+
+        using (var withCa = new RegistryClient(basic with { CaCertificateFiles = [registry.CaCertificatePath!] }))
+        {
+            await withCa.PingAsync(registry.Host, Ct);
+        }
+
+        using var insecure = new RegistryClient(basic with { InsecureRegistries = [registry.Host] });
+        await insecure.PingAsync(registry.Host, Ct);
+    }
+
+    private sealed class SynchronousProgress(List<TransferProgress> sink) : IProgress<TransferProgress>
+    {
+        public void Report(TransferProgress value)
+        {
+            lock (sink)
+            {
+                sink.Add(value);
+            }
+        }
+    }
 }
