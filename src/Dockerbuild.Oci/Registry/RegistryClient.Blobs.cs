@@ -193,25 +193,31 @@ public sealed partial class RegistryClient
         Action<long> report, CancellationToken cancellationToken)
     {
         long offset = 0;
+        var failures = 0;
         while (offset < blob.Size)
         {
-            (location, offset) = await WithRetriesAsync(repository.Registry, $"uploading blob {blob.Digest}", async attempt =>
+            var length = Math.Min(Options.ChunkSize, blob.Size - offset);
+            try
             {
-                var (at, from) = attempt == 0 ? (location, offset) : await UploadStatusAsync(connection, repository, location, scope, cancellationToken).ConfigureAwait(false);
-                if (from >= blob.Size)
+                using var deadline = NewDeadline(cancellationToken);
+                using var content = new BlobUploadContent(reader, offset, length, deadline, report);
+                content.Headers.TryAddWithoutValidation("Content-Range", $"{offset.ToString(CultureInfo.InvariantCulture)}-{(offset + length - 1).ToString(CultureInfo.InvariantCulture)}");
+                using var response = await SendOnceAsync(connection, HttpMethod.Patch, location, scope, deadline, content).ConfigureAwait(false);
+                await EnsureSuccessAsync(response, repository.Registry, $"upload of blob {blob.Digest}").ConfigureAwait(false);
+                location = response.Headers.Location is { } next ? new Uri(location, next) : location;
+                offset = RangeEnd(response) ?? offset + length;
+                failures = 0;
+            }
+            catch (Exception e) when (RetryPolicy.IsTransient(e, cancellationToken))
+            {
+                if (++failures > Options.MaxRetries)
                 {
-                    return (at, from);
+                    throw new RegistryTransportException(repository.Registry, $"uploading blob {blob.Digest} failed after {failures} attempts: {Describe(e)}", e);
                 }
 
-                var length = Math.Min(Options.ChunkSize, blob.Size - from);
-                using var deadline = NewDeadline(cancellationToken);
-                using var content = new BlobUploadContent(reader, from, length, deadline, report);
-                content.Headers.TryAddWithoutValidation("Content-Range", $"{from.ToString(CultureInfo.InvariantCulture)}-{(from + length - 1).ToString(CultureInfo.InvariantCulture)}");
-                using var response = await SendOnceAsync(connection, HttpMethod.Patch, at, scope, deadline, content).ConfigureAwait(false);
-                await EnsureSuccessAsync(response, repository.Registry, $"upload of blob {blob.Digest}").ConfigureAwait(false);
-                var next = response.Headers.Location is { } l ? new Uri(at, l) : at;
-                return (next, RangeEnd(response) ?? from + length);
-            }, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(RetryPolicy.Backoff(failures - 1, Options, (e as RetryableStatusException)?.RetryAfter), cancellationToken).ConfigureAwait(false);
+                (location, offset) = await ResumePointAsync(connection, repository, location, scope, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         await WithRetriesAsync(repository.Registry, $"completing the upload of blob {blob.Digest}", async _ =>
@@ -228,6 +234,23 @@ public sealed partial class RegistryClient
             await EnsureSuccessAsync(response, repository.Registry, $"upload of blob {blob.Digest}").ConfigureAwait(false);
             return true;
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Where a broken chunked upload continues. A registry that lost or cancelled the session (distribution
+    /// cancels one whose state token lags behind, e.g. after a PATCH whose answer was lost) makes the
+    /// whole blob push start over, which <see cref="PushBlobAsync"/> does for I/O errors.
+    /// </summary>
+    private async Task<(Uri Location, long Offset)> ResumePointAsync(RegistryConnection connection, ImageReference repository, Uri location, string scope, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await UploadStatusAsync(connection, repository, location, scope, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RegistryException e) when (e is not RegistryAuthenticationException)
+        {
+            throw new IOException($"the registry dropped the upload session ({e.Message}); starting the blob again", e);
+        }
     }
 
     private async Task<(Uri Location, long Offset)> UploadStatusAsync(RegistryConnection connection, ImageReference repository, Uri location, string scope, CancellationToken cancellationToken)
