@@ -149,8 +149,8 @@ public sealed class DockerConfigCredentialStore(string configPath, Func<string, 
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
-            // The output may hold the secret: never quote it.
-            throw new CredentialHelperException(helper, registry, "its answer to 'get' was not the expected JSON", e);
+            // The output may hold the secret, and the parser's message quotes it: keep neither.
+            throw new CredentialHelperException(helper, registry, "its answer to 'get' was not the expected JSON");
         }
     }
 
