@@ -157,6 +157,43 @@ public sealed class RegistryClientTests
     }
 
     [Fact]
+    public async Task IdentityTokenIsExchangedThroughTheRefreshTokenGrant()
+    {
+        await using var registry = await RegistryServer.StartAsync(RegistrySetups.Options("token"), Ct);
+        using var local = new DirectoryBlobStore();
+        var image = await TestImage.CreateAsync(local, 1000);
+        var repository = RegistrySetups.Repository(registry.Host, "identity");
+        using var client = new RegistryClient(RegistrySetups.ClientOptions(registry) with { Credentials = new StaticCredentials(RegistryCredential.FromIdentityToken("", registry.TokenServer!.IdentityToken)) });
+
+        await client.PushImageAsync(repository, ["1"], image.Manifest, local, null, Ct);
+
+        using var wrong = new RegistryClient(RegistrySetups.ClientOptions(registry) with { Credentials = new StaticCredentials(RegistryCredential.FromIdentityToken("", "stale-token")) });
+        var error = await Assert.ThrowsAsync<RegistryAuthenticationException>(() => wrong.GetManifestAsync(repository.WithTag("1"), Ct));
+        Assert.DoesNotContain("stale-token", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnonymousClientGetsAPullTokenWhereTheTokenServiceAllowsIt()
+    {
+        await using var registry = await RegistryServer.StartAsync(RegistrySetups.Options("token") with { AnonymousPull = true }, Ct);
+        using var local = new DirectoryBlobStore();
+        var image = await TestImage.CreateAsync(local, 1000);
+        var repository = RegistrySetups.Repository(registry.Host, "public");
+        using (var owner = new RegistryClient(RegistrySetups.ClientOptions(registry)))
+        {
+            await owner.PushImageAsync(repository, ["1"], image.Manifest, local, null, Ct);
+        }
+
+        using var anonymous = new RegistryClient(RegistrySetups.ClientOptions(registry) with { Credentials = null });
+        using var pulled = new DirectoryBlobStore();
+        var result = await anonymous.PullImageAsync(repository.WithTag("1"), Platform.Parse("linux/amd64"), pulled, null, Ct);
+
+        Assert.Equal(image.Manifest.Digest, result.Digest);
+        await Assert.ThrowsAsync<RegistryAuthenticationException>(() =>
+            anonymous.PushImageAsync(repository, ["2"], image.Manifest, local, null, Ct));
+    }
+
+    [Fact]
     public async Task UntrustedTlsCertificateIsRefusedWithAHint()
     {
         await using var registry = await RegistryServer.StartAsync(new RegistryServerOptions { Tls = true }, Ct);

@@ -29,9 +29,4 @@ internal static class RegistrySetups
     };
 
     public static ImageReference Repository(string host, string name) => ImageReference.Parse($"{host}/{name}");
-
-    private sealed class StaticCredentials(RegistryCredential credential) : IRegistryCredentialProvider
-    {
-        public ValueTask<RegistryCredential?> GetAsync(string registry, CancellationToken cancellationToken) => ValueTask.FromResult<RegistryCredential?>(credential);
-    }
 }

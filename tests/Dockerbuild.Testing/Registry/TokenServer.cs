@@ -40,6 +40,9 @@ public sealed class TokenServer : IAsyncDisposable
 
     public Uri Realm { get; }
 
+    /// <summary>The refresh token this server accepts in the OAuth2 refresh_token grant (docker's identity token).</summary>
+    public string IdentityToken { get; } = "identity-" + Guid.NewGuid().ToString("N");
+
     /// <summary>The certificate the registry must trust (its rootcertbundle), PEM.</summary>
     public string SigningCertificatePem => certificate.ExportCertificatePem();
 
@@ -88,7 +91,8 @@ public sealed class TokenServer : IAsyncDisposable
     {
         using var response = context.Response;
         var request = context.Request;
-        var authorized = CheckCredentials(request.Headers["Authorization"]);
+        var form = request.HttpMethod == "POST" ? ReadForm(request) : null;
+        var authorized = form is null ? CheckCredentials(request.Headers["Authorization"]) : CheckGrant(form);
         if (authorized is null)
         {
             Interlocked.Increment(ref refused);
@@ -97,7 +101,7 @@ public sealed class TokenServer : IAsyncDisposable
             return;
         }
 
-        var scopes = request.QueryString.GetValues("scope") ?? [];
+        var scopes = form is null ? request.QueryString.GetValues("scope") ?? [] : [form.GetValueOrDefault("scope") ?? ""];
         var access = new JsonArray();
         foreach (var scope in scopes.SelectMany(s => s.Split(' ', StringSplitOptions.RemoveEmptyEntries)))
         {
@@ -134,6 +138,22 @@ public sealed class TokenServer : IAsyncDisposable
         response.ContentLength64 = body.Length;
         response.OutputStream.Write(body);
     }
+
+    /// <summary>The OAuth2 form docker posts with an identity token (grant_type=refresh_token) or a password.</summary>
+    private static Dictionary<string, string> ReadForm(HttpListenerRequest request)
+    {
+        using var reader = new StreamReader(request.InputStream, Encoding.UTF8);
+        return reader.ReadToEnd().Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Select(pair => pair.Split('=', 2))
+            .ToDictionary(p => Uri.UnescapeDataString(p[0].Replace('+', ' ')), p => p.Length > 1 ? Uri.UnescapeDataString(p[1].Replace('+', ' ')) : "");
+    }
+
+    private bool? CheckGrant(Dictionary<string, string> form) => form.GetValueOrDefault("grant_type") switch
+    {
+        "refresh_token" => form.GetValueOrDefault("refresh_token") == IdentityToken ? true : null,
+        "password" => form.GetValueOrDefault("username") == username && form.GetValueOrDefault("password") == password ? true : null,
+        _ => null,
+    };
 
     /// <summary>true: valid credentials; false: anonymous; null: wrong credentials.</summary>
     private bool? CheckCredentials(string? authorization)
