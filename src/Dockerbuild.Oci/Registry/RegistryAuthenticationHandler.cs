@@ -21,14 +21,14 @@ internal sealed class RegistryAuthenticationHandler(string registry, IRegistryCr
     private static readonly TimeSpan DefaultTokenLifetime = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan RefreshMargin = TimeSpan.FromSeconds(10);
 
-    private readonly ConcurrentDictionary<string, Task<BearerToken>> tokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<BearerToken>>> tokens = new(StringComparer.Ordinal);
     private readonly Lazy<Task<RegistryCredential?>> credential = new(() => LoadAsync(registry, credentials));
     private AuthenticationChallenge? challenge;
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         request.Options.TryGetValue(ScopeOption, out var hinted);
-        Task<BearerToken>? used = null;
+        Lazy<Task<BearerToken>>? used = null;
         if (Volatile.Read(ref challenge) is { } known)
         {
             used = await AuthorizeAsync(request, known, hinted, stale: null, cancellationToken).ConfigureAwait(false);
@@ -58,7 +58,7 @@ internal sealed class RegistryAuthenticationHandler(string registry, IRegistryCr
     /// <paramref name="stale"/> was just refused, so it is replaced — once, however many requests saw it
     /// refused at the same time.
     /// </summary>
-    private async Task<Task<BearerToken>?> AuthorizeAsync(HttpRequestMessage request, AuthenticationChallenge with, string? hinted, Task<BearerToken>? stale, CancellationToken cancellationToken)
+    private async Task<Lazy<Task<BearerToken>>?> AuthorizeAsync(HttpRequestMessage request, AuthenticationChallenge with, string? hinted, Lazy<Task<BearerToken>>? stale, CancellationToken cancellationToken)
     {
         var login = await credential.Value.ConfigureAwait(false);
         if (with.IsBasic)
@@ -71,24 +71,27 @@ internal sealed class RegistryAuthenticationHandler(string registry, IRegistryCr
 
         var scopes = with.Scopes.Concat(hinted?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? []).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var key = string.Join(' ', scopes);
-        var pending = tokens.GetOrAdd(key, _ => FetchTokenAsync(with, scopes, login, cancellationToken));
-        var unusable = pending == stale || pending.IsFaulted || pending.IsCanceled
-            || (pending.IsCompletedSuccessfully && pending.Result.RefreshAfter <= time.GetUtcNow());
+        // Lazy: of several requests racing to replace a token, only the winner's fetch ever runs.
+        Lazy<Task<BearerToken>> Fetch() => new(() => FetchTokenAsync(with, scopes, login, cancellationToken));
+        var pending = tokens.GetOrAdd(key, _ => Fetch());
+        var unusable = pending == stale
+            || (pending.IsValueCreated && (pending.Value.IsFaulted || pending.Value.IsCanceled
+                || (pending.Value.IsCompletedSuccessfully && pending.Value.Result.RefreshAfter <= time.GetUtcNow())));
         if (unusable)
         {
-            var replacement = FetchTokenAsync(with, scopes, login, cancellationToken);
+            var replacement = Fetch();
             pending = tokens.TryUpdate(key, replacement, pending) ? replacement : tokens.GetOrAdd(key, replacement);
         }
 
         try
         {
-            var token = await pending.ConfigureAwait(false);
+            var token = await pending.Value.ConfigureAwait(false);
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Value);
             return pending;
         }
         catch
         {
-            tokens.TryRemove(new KeyValuePair<string, Task<BearerToken>>(key, pending));
+            tokens.TryRemove(new KeyValuePair<string, Lazy<Task<BearerToken>>>(key, pending));
             throw;
         }
     }

@@ -59,7 +59,7 @@ public sealed partial class RegistryClient
     /// child manifests of an index by digest, then the manifest under each tag (by digest alone when none).
     /// </summary>
     public async Task<PushedImage> PushImageAsync(ImageReference repository, IReadOnlyList<string> tags, RegistryManifest manifest, IBlobSource source,
-        IProgress<TransferProgress>? progress, CancellationToken cancellationToken, string? mountFrom = null)
+        string? mountFrom, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
     {
         var target = repository.WithoutTagOrDigest();
         var results = new ConcurrentDictionary<Digest, BlobPushResult>();

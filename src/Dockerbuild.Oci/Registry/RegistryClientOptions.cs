@@ -51,6 +51,9 @@ public sealed record RegistryClientOptions
 
     public string UserAgent { get; init; } = "dockerbuild";
 
+    /// <summary>Receives one line per HTTP exchange (for --debug); credentials in it are always <c>***</c>.</summary>
+    public Action<string>? Trace { get; init; }
+
     /// <summary>
     /// Defaults plus the environment: credentials from DOCKERBUILD_REGISTRY_USER/PASSWORD and docker's
     /// config.json, insecure registries from DOCKERBUILD_INSECURE_REGISTRIES (comma-separated host[:port]),

@@ -45,7 +45,8 @@ internal sealed class RegistryConnection : IDisposable
                 ClientCertificates = tls.ClientCertificates,
             },
         };
-        var auth = new RegistryAuthenticationHandler(registry, options.Credentials, TimeProvider.System) { InnerHandler = sockets };
+        HttpMessageHandler transport = options.Trace is { } trace ? new RegistryTraceHandler(trace) { InnerHandler = sockets } : sockets;
+        var auth = new RegistryAuthenticationHandler(registry, options.Credentials, TimeProvider.System) { InnerHandler = transport };
         var client = new HttpClient(auth) { Timeout = Timeout.InfiniteTimeSpan };
         client.DefaultRequestHeaders.UserAgent.ParseAdd(options.UserAgent);
         try

@@ -150,7 +150,7 @@ public sealed class CredentialTests : IDisposable
         using var local = new DirectoryBlobStore();
         var image = await TestImage.CreateAsync(local, 1000);
 
-        var pushed = await client.PushImageAsync(RegistrySetups.Repository(registry.Host, "logged/in"), ["1"], image.Manifest, local, null, Ct);
+        var pushed = await client.PushImageAsync(RegistrySetups.Repository(registry.Host, "logged/in"), ["1"], image.Manifest, local, null, null, Ct);
 
         Assert.Equal(image.Manifest.Digest, pushed.Digest);
     }

@@ -20,7 +20,7 @@ public sealed class RegistryClientTests
         using var client = new RegistryClient(RegistrySetups.ClientOptions(registry));
         var repository = RegistrySetups.Repository(registry.Host, "team/app");
 
-        var pushed = await client.PushImageAsync(repository, ["v1", "latest"], image.Manifest, local, null, Ct);
+        var pushed = await client.PushImageAsync(repository, ["v1", "latest"], image.Manifest, local, null, null, Ct);
 
         Assert.Equal(image.Manifest.Digest, pushed.Digest);
         Assert.All(image.Blobs, b => Assert.Equal(BlobPushResult.Uploaded, pushed.Blobs[b.Digest]));
@@ -46,10 +46,10 @@ public sealed class RegistryClientTests
         var image = await TestImage.CreateAsync(local, MiB, 1000);
         using var client = new RegistryClient(RegistrySetups.ClientOptions(registry));
         var repository = RegistrySetups.Repository(proxy.Host, "app");
-        await client.PushImageAsync(repository, ["1"], image.Manifest, local, null, Ct);
+        await client.PushImageAsync(repository, ["1"], image.Manifest, local, null, null, Ct);
         var before = proxy.Requests.Count;
 
-        var again = await client.PushImageAsync(repository, ["2"], image.Manifest, local, null, Ct);
+        var again = await client.PushImageAsync(repository, ["2"], image.Manifest, local, null, null, Ct);
 
         Assert.All(image.Blobs, b => Assert.Equal(BlobPushResult.Exists, again.Blobs[b.Digest]));
         var second = proxy.Requests.Skip(before).ToList();
@@ -66,10 +66,10 @@ public sealed class RegistryClientTests
         using var local = new DirectoryBlobStore();
         var image = await TestImage.CreateAsync(local, 2 * MiB, 1000);
         using var client = new RegistryClient(RegistrySetups.ClientOptions(registry));
-        await client.PushImageAsync(RegistrySetups.Repository(registry.Host, "base/one"), ["1"], image.Manifest, local, null, Ct);
+        await client.PushImageAsync(RegistrySetups.Repository(registry.Host, "base/one"), ["1"], image.Manifest, local, null, null, Ct);
 
         var copy = RegistrySetups.Repository(registry.Host, "other/two");
-        var mounted = await client.PushImageAsync(copy, ["1"], image.Manifest, local, null, Ct, mountFrom: "base/one");
+        var mounted = await client.PushImageAsync(copy, ["1"], image.Manifest, local, "base/one", null, Ct);
 
         Assert.All(image.Blobs, b => Assert.Equal(BlobPushResult.Mounted, mounted.Blobs[b.Digest]));
         using var pulled = new DirectoryBlobStore();
@@ -88,7 +88,7 @@ public sealed class RegistryClientTests
         var repository = RegistrySetups.Repository(proxy.Host, "chunked");
         var progress = new List<TransferProgress>();
 
-        await client.PushImageAsync(repository, ["1"], image.Manifest, local, new SynchronousProgress(progress), Ct);
+        await client.PushImageAsync(repository, ["1"], image.Manifest, local, null, new SynchronousProgress(progress), Ct);
 
         var layer = image.Layers[0];
         var patches = proxy.Requests.Where(r => r.Method == "PATCH").ToList();
@@ -115,7 +115,7 @@ public sealed class RegistryClientTests
         using var client = new RegistryClient(RegistrySetups.ClientOptions(registry, wrong));
 
         var error = await Assert.ThrowsAsync<RegistryAuthenticationException>(() =>
-            client.PushImageAsync(RegistrySetups.Repository(registry.Host, "app"), ["1"], image.Manifest, local, null, Ct));
+            client.PushImageAsync(RegistrySetups.Repository(registry.Host, "app"), ["1"], image.Manifest, local, null, null, Ct));
 
         Assert.StartsWith($"authentication failed for {registry.Host}", error.Message, StringComparison.Ordinal);
         Assert.Contains("check the username and password", error.Message, StringComparison.Ordinal);
@@ -139,6 +139,30 @@ public sealed class RegistryClientTests
         Assert.StartsWith($"authentication required for {registry.Host}", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("htpasswd")]
+    [InlineData("token")]
+    public async Task TraceShowsRequestsButNeverCredentials(string setup)
+    {
+        await using var registry = await RegistryServer.StartAsync(RegistrySetups.Options(setup), Ct);
+        using var local = new DirectoryBlobStore();
+        var image = await TestImage.CreateAsync(local, 1000);
+        var lines = new List<string>();
+        using var client = new RegistryClient(RegistrySetups.ClientOptions(registry) with { Trace = line => { lock (lines) { lines.Add(line); } } });
+
+        await client.PushImageAsync(RegistrySetups.Repository(registry.Host, "traced"), ["1"], image.Manifest, local, null, null, Ct);
+
+        var scheme = setup == "token" ? "Bearer" : "Basic";
+        Assert.Contains(lines, l => l.Contains($"(Authorization: {scheme} ***)", StringComparison.Ordinal) && l.Contains("/manifests/1", StringComparison.Ordinal));
+        var basic = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{registry.Username}:{registry.Password}"));
+        Assert.All(lines, l =>
+        {
+            Assert.DoesNotContain(registry.Password, l, StringComparison.Ordinal);
+            Assert.DoesNotContain(basic, l, StringComparison.Ordinal);
+            Assert.DoesNotContain("eyJ", l, StringComparison.Ordinal);
+        });
+    }
+
     [Fact]
     public async Task TokensAreCachedPerScope()
     {
@@ -148,7 +172,7 @@ public sealed class RegistryClientTests
         using var client = new RegistryClient(RegistrySetups.ClientOptions(registry));
         var repository = RegistrySetups.Repository(registry.Host, "cached");
 
-        await client.PushImageAsync(repository, ["a", "b"], image.Manifest, local, null, Ct);
+        await client.PushImageAsync(repository, ["a", "b"], image.Manifest, local, null, null, Ct);
         using var pulled = new DirectoryBlobStore();
         await client.PullImageAsync(repository.WithTag("a"), Platform.Parse("linux/amd64"), pulled, null, Ct);
 
@@ -165,7 +189,7 @@ public sealed class RegistryClientTests
         var repository = RegistrySetups.Repository(registry.Host, "identity");
         using var client = new RegistryClient(RegistrySetups.ClientOptions(registry) with { Credentials = new StaticCredentials(RegistryCredential.FromIdentityToken("", registry.TokenServer!.IdentityToken)) });
 
-        await client.PushImageAsync(repository, ["1"], image.Manifest, local, null, Ct);
+        await client.PushImageAsync(repository, ["1"], image.Manifest, local, null, null, Ct);
 
         using var wrong = new RegistryClient(RegistrySetups.ClientOptions(registry) with { Credentials = new StaticCredentials(RegistryCredential.FromIdentityToken("", "stale-token")) });
         var error = await Assert.ThrowsAsync<RegistryAuthenticationException>(() => wrong.GetManifestAsync(repository.WithTag("1"), Ct));
@@ -181,7 +205,7 @@ public sealed class RegistryClientTests
         var repository = RegistrySetups.Repository(registry.Host, "public");
         using (var owner = new RegistryClient(RegistrySetups.ClientOptions(registry)))
         {
-            await owner.PushImageAsync(repository, ["1"], image.Manifest, local, null, Ct);
+            await owner.PushImageAsync(repository, ["1"], image.Manifest, local, null, null, Ct);
         }
 
         using var anonymous = new RegistryClient(RegistrySetups.ClientOptions(registry) with { Credentials = null });
@@ -190,7 +214,7 @@ public sealed class RegistryClientTests
 
         Assert.Equal(image.Manifest.Digest, result.Digest);
         await Assert.ThrowsAsync<RegistryAuthenticationException>(() =>
-            anonymous.PushImageAsync(repository, ["2"], image.Manifest, local, null, Ct));
+            anonymous.PushImageAsync(repository, ["2"], image.Manifest, local, null, null, Ct));
     }
 
     [Fact]

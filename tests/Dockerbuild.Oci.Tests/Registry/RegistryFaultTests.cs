@@ -20,7 +20,7 @@ public sealed class RegistryFaultTests
         var image = await TestImage.CreateAsync(local, 4 * MiB, 3 * MiB, 2 * MiB);
         using var client = new RegistryClient(RegistrySetups.ClientOptions(registry));
         var repository = RegistrySetups.Repository(proxy.Host, "faults/pull");
-        await client.PushImageAsync(repository, ["1"], image.Manifest, local, null, Ct);
+        await client.PushImageAsync(repository, ["1"], image.Manifest, local, null, null, Ct);
 
         proxy.AddRule(FaultRule.FirstHits(2, Fault.Reset(), "GET", "/manifests/"));
         proxy.AddRule(FaultRule.FirstHits(1, Fault.Truncate(), "GET", "/manifests/"));
@@ -60,7 +60,7 @@ public sealed class RegistryFaultTests
         proxy.AddRule(FaultRule.FirstHits(1, Fault.Reset(), "PUT", "/manifests/"));
         proxy.AddRule(FaultRule.FirstHits(1, Fault.Status(503), "PUT", "/manifests/"));
 
-        var pushed = await client.PushImageAsync(repository, ["1", "2"], image.Manifest, local, null, Ct);
+        var pushed = await client.PushImageAsync(repository, ["1", "2"], image.Manifest, local, null, null, Ct);
 
         Assert.Equal(image.Manifest.Digest, pushed.Digest);
         Assert.True(proxy.FaultsInjected >= 8, $"only {proxy.FaultsInjected} faults were injected");
@@ -83,7 +83,7 @@ public sealed class RegistryFaultTests
 
         // The third chunk never reaches the registry: the client asks where the upload stands and goes on from there.
         proxy.AddRule(new FaultRule(Fault.Reset(), "PATCH", EveryNth: 3, MaxInjections: 1));
-        await client.PushImageAsync(repository, ["1"], image.Manifest, local, null, Ct);
+        await client.PushImageAsync(repository, ["1"], image.Manifest, local, null, null, Ct);
 
         var patches = proxy.Requests.Where(r => r.Method == "PATCH").Select(r => r.ContentRange).ToList();
         Assert.Equal([$"0-{MiB - 1}", $"{MiB}-{(2 * MiB) - 1}", $"{2 * MiB}-{(3 * MiB) - 1}", $"{2 * MiB}-{(3 * MiB) - 1}"], patches.Take(4));
@@ -101,7 +101,7 @@ public sealed class RegistryFaultTests
         var image = await TestImage.CreateAsync(local, 2 * MiB);
         using var client = new RegistryClient(RegistrySetups.ClientOptions(registry));
         var repository = RegistrySetups.Repository(proxy.Host, "faults/corrupt");
-        await client.PushImageAsync(repository, ["1"], image.Manifest, local, null, Ct);
+        await client.PushImageAsync(repository, ["1"], image.Manifest, local, null, null, Ct);
         var layer = image.Layers[0];
 
         proxy.AddRule(new FaultRule(Fault.Corrupt(), "GET", "/blobs/" + layer.Digest));

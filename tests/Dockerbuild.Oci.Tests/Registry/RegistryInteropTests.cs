@@ -20,7 +20,7 @@ public sealed class RegistryInteropTests
         using var local = new DirectoryBlobStore();
         var image = await TestImage.CreateAsync(local, 2 * MiB, 1000);
         using var client = new RegistryClient(RegistrySetups.ClientOptions(registry));
-        await client.PushImageAsync(RegistrySetups.Repository(registry.Host, "interop/app"), ["v1"], image.Manifest, local, null, Ct);
+        await client.PushImageAsync(RegistrySetups.Repository(registry.Host, "interop/app"), ["v1"], image.Manifest, local, null, null, Ct);
         var reference = $"{registry.Host}/interop/app:v1";
 
         var inspected = await Skopeo.InspectAsync(registry, reference);
@@ -52,7 +52,7 @@ public sealed class RegistryInteropTests
         using var local = new DirectoryBlobStore();
         var image = await TestImage.CreateAsync(local, MiB, 1000);
         using var client = new RegistryClient(RegistrySetups.ClientOptions(registry));
-        await client.PushImageAsync(RegistrySetups.Repository(registry.Host, "from"), ["1"], image.Manifest, local, null, Ct);
+        await client.PushImageAsync(RegistrySetups.Repository(registry.Host, "from"), ["1"], image.Manifest, local, null, null, Ct);
 
         await Skopeo.RunAsync(["copy", .. Skopeo.RegistryFlags(registry, "src-"), .. Skopeo.RegistryFlags(registry, "dest-"),
             $"docker://{registry.Host}/from:1", $"docker://{registry.Host}/to:copied"]);
@@ -79,7 +79,7 @@ public sealed class RegistryInteropTests
         using var client = new RegistryClient(RegistrySetups.ClientOptions(registry));
         var repository = RegistrySetups.Repository(registry.Host, "multi");
 
-        await client.PushImageAsync(repository, ["latest"], indexManifest, local, null, Ct);
+        await client.PushImageAsync(repository, ["latest"], indexManifest, local, null, null, Ct);
 
         using var pulled = new DirectoryBlobStore();
         var result = await client.PullImageAsync(repository.WithTag("latest"), Platform.Parse("linux/arm64"), pulled, null, Ct);
