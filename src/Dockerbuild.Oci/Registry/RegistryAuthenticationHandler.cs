@@ -114,8 +114,10 @@ internal sealed class RegistryAuthenticationHandler(string registry, IRegistryCr
 
         if (!response.IsSuccessStatusCode)
         {
-            // An HttpRequestException with a status: the caller's retry policy decides whether to try again.
-            throw new HttpRequestException($"the token service of {registry} ({realmUri.Authority}) answered {(int)response.StatusCode}", null, response.StatusCode);
+            var message = $"the token service of {registry} ({realmUri.Authority}) answered {(int)response.StatusCode} {response.ReasonPhrase}";
+            throw RetryPolicy.IsTransient(response.StatusCode)
+                ? new RetryableStatusException(response.StatusCode, response.Headers.RetryAfter)
+                : new RegistryTransportException(registry, message);
         }
 
         var now = time.GetUtcNow();

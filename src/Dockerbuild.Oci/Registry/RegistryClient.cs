@@ -54,7 +54,7 @@ public sealed partial class RegistryClient : IDisposable
             using var deadline = NewDeadline(cancellationToken);
             using var response = await SendOnceAsync(connection, HttpMethod.Get, uri, PullScope(reference), deadline, configure: AcceptManifests).ConfigureAwait(false);
             await EnsureSuccessAsync(response, reference.Registry, $"manifest {reference.FamiliarString}").ConfigureAwait(false);
-            var content = await ReadSmallBodyAsync(response, deadline).ConfigureAwait(false);
+            var content = await ReadSmallBodyAsync(response, reference.Registry, deadline).ConfigureAwait(false);
             var mediaType = response.Content.Headers.ContentType?.MediaType;
             if (mediaType is null || !ManifestMediaTypes.Contains(mediaType))
             {
@@ -139,7 +139,7 @@ public sealed partial class RegistryClient : IDisposable
                 using var deadline = NewDeadline(cancellationToken);
                 using var response = await SendOnceAsync(connection, HttpMethod.Get, page, scope, deadline).ConfigureAwait(false);
                 await EnsureSuccessAsync(response, registry, path).ConfigureAwait(false);
-                using var json = JsonDocument.Parse(await ReadSmallBodyAsync(response, deadline).ConfigureAwait(false));
+                using var json = JsonDocument.Parse(await ReadSmallBodyAsync(response, registry, deadline).ConfigureAwait(false));
                 var list = json.RootElement.TryGetProperty(property, out var array) && array.ValueKind == JsonValueKind.Array
                     ? array.EnumerateArray().Select(e => e.GetString() ?? "").ToList()
                     : [];
@@ -252,11 +252,11 @@ public sealed partial class RegistryClient : IDisposable
     private static Digest? ContentDigestHeader(HttpResponseMessage response) =>
         response.Headers.TryGetValues("Docker-Content-Digest", out var values) && Digest.TryParse(values.FirstOrDefault(), out var digest) ? digest : null;
 
-    private static async Task<byte[]> ReadSmallBodyAsync(HttpResponseMessage response, TransferDeadline deadline)
+    private static async Task<byte[]> ReadSmallBodyAsync(HttpResponseMessage response, string registry, TransferDeadline deadline)
     {
         if (response.Content.Headers.ContentLength > MaxManifestSize)
         {
-            throw new InvalidDataException($"the registry sent a document of {response.Content.Headers.ContentLength} bytes where a manifest (at most {MaxManifestSize}) was expected");
+            throw new RegistryException(registry, $"{registry} sent a document of {response.Content.Headers.ContentLength} bytes where a manifest (at most {MaxManifestSize}) was expected");
         }
 
         await using var body = await response.Content.ReadAsStreamAsync(deadline.Token).ConfigureAwait(false);
@@ -269,7 +269,7 @@ public sealed partial class RegistryClient : IDisposable
             buffer.Write(piece, 0, read);
             if (buffer.Length > MaxManifestSize)
             {
-                throw new InvalidDataException($"the registry sent more than {MaxManifestSize} bytes where a manifest was expected");
+                throw new RegistryException(registry, $"{registry} sent more than {MaxManifestSize} bytes where a manifest was expected");
             }
         }
 
