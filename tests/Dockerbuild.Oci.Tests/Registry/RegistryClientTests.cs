@@ -163,6 +163,23 @@ public sealed class RegistryClientTests
         });
     }
 
+    [Theory]
+    [InlineData("anonymous")]
+    [InlineData("token")]
+    public async Task CatalogListsThePushedRepositories(string setup)
+    {
+        await using var registry = await RegistryServer.StartAsync(RegistrySetups.Options(setup), Ct);
+        using var local = new DirectoryBlobStore();
+        var image = await TestImage.CreateAsync(local, 1000);
+        using var client = new RegistryClient(RegistrySetups.ClientOptions(registry));
+        foreach (var name in new[] { "zeta/app", "alpha" })
+        {
+            await client.PushImageAsync(RegistrySetups.Repository(registry.Host, name), ["1"], image.Manifest, local, null, null, Ct);
+        }
+
+        Assert.Equal(["alpha", "zeta/app"], await client.ListRepositoriesAsync(registry.Host, Ct));
+    }
+
     [Fact]
     public async Task TokensAreCachedPerScope()
     {
@@ -187,11 +204,11 @@ public sealed class RegistryClientTests
         using var local = new DirectoryBlobStore();
         var image = await TestImage.CreateAsync(local, 1000);
         var repository = RegistrySetups.Repository(registry.Host, "identity");
-        using var client = new RegistryClient(RegistrySetups.ClientOptions(registry) with { Credentials = new StaticCredentials(RegistryCredential.FromIdentityToken("", registry.TokenServer!.IdentityToken)) });
+        using var client = new RegistryClient(RegistrySetups.ClientOptions(registry) with { Credentials = new StaticCredentialProvider(RegistryCredential.FromIdentityToken("", registry.TokenServer!.IdentityToken)) });
 
         await client.PushImageAsync(repository, ["1"], image.Manifest, local, null, null, Ct);
 
-        using var wrong = new RegistryClient(RegistrySetups.ClientOptions(registry) with { Credentials = new StaticCredentials(RegistryCredential.FromIdentityToken("", "stale-token")) });
+        using var wrong = new RegistryClient(RegistrySetups.ClientOptions(registry) with { Credentials = new StaticCredentialProvider(RegistryCredential.FromIdentityToken("", "stale-token")) });
         var error = await Assert.ThrowsAsync<RegistryAuthenticationException>(() => wrong.GetManifestAsync(repository.WithTag("1"), Ct));
         Assert.DoesNotContain("stale-token", error.ToString(), StringComparison.Ordinal);
     }
