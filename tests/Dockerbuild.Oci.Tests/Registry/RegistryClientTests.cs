@@ -154,6 +154,22 @@ public sealed class RegistryClientTests
     }
 
     [Fact]
+    public async Task MissingOrWrongSizedLocalBlobFailsAtOnceWithoutRetries()
+    {
+        await using var s = await RegistryScenario.StartAsync(new RegistryServerOptions(), [1000], proxy: true);
+        var layer = s.Image.Layers[0];
+        var repository = s.Repository("local-error");
+
+        await Assert.ThrowsAsync<FileNotFoundException>(() =>
+            s.Client.PushBlobAsync(repository, layer with { Digest = Digest.Compute("absent"u8) }, ct => s.Local.OpenBlobAsync(Digest.Compute("absent"u8), ct), null, null, Ct));
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() =>
+            s.Client.PushBlobAsync(repository, layer with { Size = layer.Size + 1 }, ct => s.Local.OpenBlobAsync(layer.Digest, ct), null, null, Ct));
+
+        Assert.Contains("descriptor says", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(s.Proxy!.Requests, r => r.Method == "POST");
+    }
+
+    [Fact]
     public async Task TokensAreCachedPerScope()
     {
         await using var s = await RegistryScenario.StartAsync("token", MiB, MiB, MiB, 1000);
