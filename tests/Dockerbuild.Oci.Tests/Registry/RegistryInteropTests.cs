@@ -60,6 +60,24 @@ public sealed class RegistryInteropTests
     }
 
     [Fact]
+    public async Task WePullDockerSchema2ThatSkopeoConvertedOurImageTo()
+    {
+        await using var s = await RegistryScenario.StartAsync("anonymous", MiB, 1000);
+        await s.PushAsync("oci", "1");
+
+        await Skopeo.RunAsync(["copy", "--format", "v2s2", "--src-tls-verify=false", "--dest-tls-verify=false",
+            $"docker://{s.Host}/oci:1", $"docker://{s.Host}/docker:1"]);
+
+        using var pulled = new DirectoryBlobStore();
+        var result = await s.PullAsync(s.Repository("docker").WithTag("1"), pulled);
+        Assert.Equal(MediaTypes.DockerManifest, result.Manifest.MediaType);
+        var manifest = result.Manifest.ParseManifest().Value;
+        Assert.Equal(MediaTypes.DockerConfig, manifest.Config.MediaType);
+        Assert.Equal(s.Image.Layers.Select(l => l.Digest), manifest.Layers.Select(l => l.Digest));
+        Assert.All(manifest.Layers, l => Assert.True(pulled.Contains(l.Digest)));
+    }
+
+    [Fact]
     public async Task MultiPlatformIndexIsPushedAndResolvedToThePlatform()
     {
         await using var registry = await RegistryServer.StartAsync(cancellationToken: Ct);
