@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Push and pull benchmark against skopeo, side by side in one run, on loopback registries.
+#
+# An image of several hundred MB (incompressible layers, made with umoci) is seeded into registry A.
+#   pull: `dockerbuild pull A/seed` into a fresh store   vs  `skopeo copy docker://A/seed oci:DIR`
+#   push: `dockerbuild push B/ours` of the pulled image   vs  `skopeo copy oci:DIR docker://B/theirs`
+# Both tools move the same compressed blobs and verify their digests. Registry B is a separate
+# instance so that neither tool can satisfy a push with a cross-repository mount from A.
+# Each case runs --runs times (default 3) alternating the tools; the median is reported with the ratio
+# ours/skopeo (below 1.0 means we are faster).
+#
+# Usage: eng/bench/registry.sh [--layers N] [--layer-mb MB] [--runs N]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+
+layers=4 layer_mb=75 runs=3
+while (($#)); do
+  case "$1" in
+    --layers) layers=$2; shift 2 ;;
+    --layer-mb) layer_mb=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
+    *) echo "unknown option: $1" >&2; exit 2 ;;
+  esac
+done
+
+bash eng/install-deps.sh
+dotnet build src/Dockerbuild.Cli -c Release -nologo -v quiet -clp:ErrorsOnly
+dockerbuild=("$root/src/Dockerbuild.Cli/bin/Release/net10.0/dockerbuild")
+
+work=$(mktemp -d /var/tmp/dockerbuild-bench.XXXXXX)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+start_registry() { # name -> prints host:port
+  local name=$1 port; port=$(free_port)
+  mkdir -p "$work/$name/data"
+  cat > "$work/$name/config.yml" <<YML
+version: 0.1
+log: { level: error }
+storage: { filesystem: { rootdirectory: $work/$name/data }, delete: { enabled: true } }
+http: { addr: 127.0.0.1:$port }
+YML
+  docker-registry serve "$work/$name/config.yml" > "$work/$name/log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/v2/" >/dev/null && break; sleep 0.1; done
+  echo "127.0.0.1:$port"
+}
+
+A=$(start_registry a)
+B=$(start_registry b)
+
+echo "Making a ${layers}x${layer_mb} MB image with umoci..."
+umoci init --layout "$work/src" >/dev/null
+umoci new --image "$work/src:bench" >/dev/null
+for i in $(seq "$layers"); do
+  mkdir -p "$work/l$i/layer$i"
+  head -c "${layer_mb}M" /dev/urandom > "$work/l$i/layer$i/data.bin"
+  umoci insert --rootless --image "$work/src:bench" "$work/l$i" / >/dev/null
+  rm -rf "$work/l$i"
+done
+skopeo copy -q --dest-tls-verify=false "oci:$work/src:bench" "docker://$A/seed:1"
+rm -rf "$work/src"
+size_mb=$(du -sm "$work/a/data" | cut -f1)
+echo "Seeded $A/seed:1 (${size_mb} MB stored)."
+
+now() { date +%s.%N; }
+elapsed() { python3 -c "print(f'{$2 - $1:.3f}')"; }
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
+ours_pull=() theirs_pull=() ours_push=() theirs_push=()
+for r in $(seq "$runs"); do
+  store="$work/store$r"; rm -rf "$store"
+  t0=$(now); DOCKERBUILD_ROOT=$store "${dockerbuild[@]}" pull -q "$A/seed:1" >/dev/null; t1=$(now)
+  ours_pull+=("$(elapsed "$t0" "$t1")")
+
+  rm -rf "$work/pulled"
+  t0=$(now); skopeo copy -q --src-tls-verify=false "docker://$A/seed:1" "oci:$work/pulled:1"; t1=$(now)
+  theirs_pull+=("$(elapsed "$t0" "$t1")")
+
+  DOCKERBUILD_ROOT=$store "${dockerbuild[@]}" tag "$A/seed:1" "$B/ours$r:1"
+  t0=$(now); DOCKERBUILD_ROOT=$store "${dockerbuild[@]}" push -q "$B/ours$r:1" >/dev/null; t1=$(now)
+  ours_push+=("$(elapsed "$t0" "$t1")")
+
+  t0=$(now); skopeo copy -q --dest-tls-verify=false "oci:$work/pulled:1" "docker://$B/theirs$r:1"; t1=$(now)
+  theirs_push+=("$(elapsed "$t0" "$t1")")
+  rm -rf "$store"
+  echo "run $r: pull ours ${ours_pull[-1]}s skopeo ${theirs_pull[-1]}s | push ours ${ours_push[-1]}s skopeo ${theirs_push[-1]}s"
+done
+
+report() { # case ours[] theirs[]
+  local name=$1 o t; o=$(median $2); t=$(median $3)
+  printf '%-5s  ours %7.3fs  skopeo %7.3fs  ratio %.2f\n' "$name" "$o" "$t" "$(python3 -c "print($o/$t)")"
+}
+echo "Image: ${layers} layers x ${layer_mb} MB, median of $runs runs"
+report pull "${ours_pull[*]}" "${theirs_pull[*]}"
+report push "${ours_push[*]}" "${theirs_push[*]}"
