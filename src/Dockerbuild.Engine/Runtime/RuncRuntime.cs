@@ -21,7 +21,7 @@ public sealed class RuncRuntime : IOciRuntime
         this.options = options ?? new RuncRuntimeOptions();
         binary = FindBinary(this.options.Binary)
             ?? throw new ContainerRuntimeException($"The OCI runtime '{this.options.Binary}' was not found; install it (Debian package '{Path.GetFileName(this.options.Binary)}') or configure another runtime.");
-        stateRoot = Path.GetFullPath(this.options.StateRoot ?? Path.Combine(Path.GetTempPath(), $"dockerbuild-runtime-{Native.EffectiveUserId()}"));
+        stateRoot = Path.GetFullPath(this.options.StateRoot ?? DefaultStateRoot());
     }
 
     /// <summary>The runtime binary in use.</summary>
@@ -47,6 +47,7 @@ public sealed class RuncRuntime : IOciRuntime
             var config = OciSpec.Build(spec, hosts, resolvConf, mappings);
             await File.WriteAllTextAsync(Path.Combine(bundle, "config.json"), config.ToJsonString(), cancellationToken).ConfigureAwait(false);
 
+            CreateWorkingDirectory(spec);
             var stubs = MountStubs.Record(spec.RootfsPath, ["/etc/resolv.conf", "/etc/hosts", .. spec.Mounts.Select(m => m.Destination)]);
             try
             {
@@ -91,10 +92,10 @@ public sealed class RuncRuntime : IOciRuntime
         }
 
         process.StandardInput.Close();
-        using var gate = new SemaphoreSlim(1, 1);
+        var sink = new OutputSink(onOutput);
         var pumps = Task.WhenAll(
-            PumpAsync(process.StandardOutput, OutputStream.Stdout, onOutput, gate),
-            PumpAsync(process.StandardError, OutputStream.Stderr, onOutput, gate));
+            PumpAsync(process.StandardOutput, OutputStream.Stdout, sink),
+            PumpAsync(process.StandardError, OutputStream.Stderr, sink));
 
         Task? killing = null;
         using (cancellationToken.Register(() => killing = KillUntilExitedAsync(id, process)))
@@ -114,12 +115,50 @@ public sealed class RuncRuntime : IOciRuntime
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+        sink.ThrowIfFailed();
         if (process.ExitCode != 0 && await RuntimeErrorAsync(log).ConfigureAwait(false) is { } error)
         {
             throw new ContainerRuntimeException($"{Path.GetFileName(binary)} could not run the container: {error}");
         }
 
         return new ContainerResult(process.ExitCode);
+    }
+
+    /// <summary>
+    /// BuildKit creates a missing working directory itself (0755, owned by the container's root) rather
+    /// than leaving it to the runtime; unlike mount stubs it stays in the layer.
+    /// </summary>
+    private static void CreateWorkingDirectory(ContainerSpec spec)
+    {
+        var missing = new Stack<string>();
+        var root = Path.GetFullPath(spec.RootfsPath).TrimEnd('/');
+        for (var path = RootPath.Resolve(root, spec.WorkingDirectory); path.Length > root.Length && Native.TryLStat(path) is null; path = Path.GetDirectoryName(path)!)
+        {
+            missing.Push(path);
+        }
+
+        while (missing.TryPop(out var directory))
+        {
+            Directory.CreateDirectory(directory);
+            Native.Chmod(directory, 0b111_101_101);
+        }
+    }
+
+    /// <summary>
+    /// Runtime state belongs on a tmpfs that is private to the user (runc's own default is /run/runc):
+    /// /run as root, $XDG_RUNTIME_DIR otherwise, the temp directory as a last resort.
+    /// </summary>
+    private static string DefaultStateRoot()
+    {
+        if (HostEnvironment.IsRoot)
+        {
+            return "/run/dockerbuild/runtime";
+        }
+
+        var runtimeDirectory = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
+        return string.IsNullOrEmpty(runtimeDirectory)
+            ? Path.Combine(Path.GetTempPath(), $"dockerbuild-runtime-{Native.EffectiveUserId()}")
+            : Path.Combine(runtimeDirectory, "dockerbuild", "runtime");
     }
 
     private string[] GlobalArguments() => ["--root", Path.Combine(stateRoot, "state")];
@@ -162,24 +201,11 @@ public sealed class RuncRuntime : IOciRuntime
         await drain.ConfigureAwait(false);
     }
 
-    private static async Task PumpAsync(StreamReader reader, OutputStream stream, Func<OutputLine, ValueTask>? onOutput, SemaphoreSlim gate)
+    private static async Task PumpAsync(StreamReader reader, OutputStream stream, OutputSink sink)
     {
         while (await reader.ReadLineAsync(CancellationToken.None).ConfigureAwait(false) is { } line)
         {
-            if (onOutput is null)
-            {
-                continue;
-            }
-
-            await gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-            try
-            {
-                await onOutput(new OutputLine(stream, line)).ConfigureAwait(false);
-            }
-            finally
-            {
-                gate.Release();
-            }
+            await sink.WriteAsync(new OutputLine(stream, line)).ConfigureAwait(false);
         }
     }
 

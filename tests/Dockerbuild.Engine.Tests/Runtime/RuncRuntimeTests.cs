@@ -171,6 +171,56 @@ public sealed class RuncRuntimeTests : IDisposable
     }
 
     [Fact]
+    public async Task MissingWorkingDirectoryIsCreatedAndKept()
+    {
+        var rootfs = Rootfs();
+
+        var result = await RunAsync(Spec(["/bin/sh", "-c", "pwd"], rootfs) with { WorkingDirectory = "/work/dir" });
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(["/work/dir"], Stdout());
+        Assert.Equal(0b111_101_101, Native.LStat(Path.Combine(rootfs, "work", "dir")).Permissions);
+    }
+
+    [Fact]
+    public async Task AFailingOutputCallbackSurfacesAfterTheContainerEnds()
+    {
+        var spec = Spec(["/bin/sh", "-c", "i=0; while [ $i -lt 20000 ]; do echo line $i; i=$((i+1)); done"]);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Runtime().RunAsync(
+            spec,
+            _ => throw new InvalidOperationException("log sink broke"),
+            TestContext.Current.CancellationToken));
+
+        Assert.Equal("log sink broke", error.Message);
+    }
+
+    [Fact]
+    public void AMissingRuntimeBinaryIsAClearError()
+    {
+        var error = Assert.Throws<ContainerRuntimeException>(() => new RuncRuntime(new RuncRuntimeOptions { Binary = "no-such-oci-runtime" }));
+
+        Assert.Contains("'no-such-oci-runtime' was not found", error.Message);
+    }
+
+    /// <summary>Any runc-compatible binary (crun, a wrapper) is called the same way.</summary>
+    [Fact]
+    public async Task AnotherRuntimeBinaryCanBeConfigured()
+    {
+        var calls = root.Combine("calls");
+        var wrapper = root.Combine("my-runtime");
+        await File.WriteAllTextAsync(wrapper, $"#!/bin/sh\necho \"$@\" >> '{calls}'\nexec '{Runc()}' \"$@\"\n", TestContext.Current.CancellationToken);
+        Native.Chmod(wrapper, 0b111_101_101);
+        var runtime = new RuncRuntime(new RuncRuntimeOptions { Binary = wrapper, StateRoot = root.Combine("state") });
+
+        var result = await runtime.RunAsync(Spec(["true"]), null, TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(wrapper, runtime.Binary);
+        Assert.Contains(" run --bundle ", await File.ReadAllTextAsync(calls, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task ContainerIdsAreUnique()
     {
         var runtime = Runtime();
