@@ -103,6 +103,42 @@ public sealed class SnapshotDiffTests : IDisposable
         Assert.Empty(entries);
     }
 
+    /// <summary>
+    /// Metadata-only changes count, type changes replace the entry, and files whose content and
+    /// metadata are unchanged are left out even when their mtimes lost their nanoseconds in a tar
+    /// round trip (the content is compared then).
+    /// </summary>
+    [Theory]
+    [InlineData(SnapshotKind.Overlay)]
+    [InlineData(SnapshotKind.Copy)]
+    public async Task ModeOwnerAndTypeChangesAreModifications(SnapshotKind kind)
+    {
+        var lower = root.Combine("lower");
+        WriteFiles(lower, "same", "chmod", "chown", "file-to-dir", "dir-to-file/child", "touched");
+        foreach (var path in Directory.EnumerateFileSystemEntries(lower, "*", SearchOption.AllDirectories))
+        {
+            var stat = Native.LStat(path);
+            Native.LSetTimes(path, stat.AtimeSeconds, 0, stat.MtimeSeconds, 0);
+        }
+
+        await using var snapshot = await RootfsSnapshots.CreateAsync([lower], root.Combine("work"), kind, TestContext.Current.CancellationToken);
+        var rootfs = snapshot.RootfsPath;
+        Native.Chmod(Path.Combine(rootfs, "chmod"), 0b111_101_101);
+        Native.LChown(Path.Combine(rootfs, "chown"), 1000, 1000);
+        File.Delete(Path.Combine(rootfs, "file-to-dir"));
+        Directory.CreateDirectory(Path.Combine(rootfs, "file-to-dir"));
+        Directory.Delete(Path.Combine(rootfs, "dir-to-file"), recursive: true);
+        await File.WriteAllTextAsync(Path.Combine(rootfs, "dir-to-file"), "now a file", TestContext.Current.CancellationToken);
+        var touched = Native.LStat(Path.Combine(rootfs, "touched"));
+        Native.LSetTimes(Path.Combine(rootfs, "touched"), touched.AtimeSeconds, 0, touched.MtimeSeconds + 5, 0);
+
+        var entries = await snapshot.DiffAsync(WhiteoutTime, TestContext.Current.CancellationToken);
+
+        Assert.Equal(["chmod (5)", "chown (5)", "dir-to-file (10)", "file-to-dir/", "touched (7)"], await LayerListing.ListAsync(entries));
+        Assert.Equal(0b111_101_101, entries.Single(e => e.Path == "chmod").Mode);
+        Assert.Equal(1000, entries.Single(e => e.Path == "chown").Uid);
+    }
+
     [Fact]
     public async Task HardlinksCreatedByTheRunStayHardlinks()
     {
