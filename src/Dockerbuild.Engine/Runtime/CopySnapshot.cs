@@ -11,11 +11,13 @@ public sealed class CopySnapshot : IRootfsSnapshot
 {
     private readonly string directory;
     private readonly string? baseRoot;
+    private readonly DirectoryLease lease;
 
-    private CopySnapshot(string directory, string? baseRoot)
+    private CopySnapshot(string directory, string? baseRoot, DirectoryLease lease)
     {
         this.directory = directory;
         this.baseRoot = baseRoot;
+        this.lease = lease;
     }
 
     public string RootfsPath => Path.Combine(directory, "r");
@@ -24,6 +26,7 @@ public sealed class CopySnapshot : IRootfsSnapshot
     public static async Task<CopySnapshot> CreateAsync(IReadOnlyList<string> lowerDirsTopFirst, string workRoot, CancellationToken cancellationToken)
     {
         var directory = SnapshotDirectory.Create(workRoot);
+        var lease = DirectoryLease.Take(directory);
         try
         {
             string? baseRoot = null;
@@ -42,7 +45,7 @@ public sealed class CopySnapshot : IRootfsSnapshot
                 }
             }
 
-            var snapshot = new CopySnapshot(directory, baseRoot);
+            var snapshot = new CopySnapshot(directory, baseRoot, lease);
             if (baseRoot is null)
             {
                 Directory.CreateDirectory(snapshot.RootfsPath);
@@ -57,6 +60,7 @@ public sealed class CopySnapshot : IRootfsSnapshot
         catch
         {
             SnapshotDirectory.Delete(directory);
+            lease.Dispose();
             throw;
         }
     }
@@ -71,6 +75,7 @@ public sealed class CopySnapshot : IRootfsSnapshot
     public ValueTask DisposeAsync()
     {
         SnapshotDirectory.Delete(directory);
+        lease.Dispose();
         return ValueTask.CompletedTask;
     }
 }

@@ -11,12 +11,14 @@ public sealed class OverlaySnapshot : IRootfsSnapshot
 {
     private readonly string directory;
     private readonly IReadOnlyList<string> lowerDirs;
+    private readonly DirectoryLease lease;
     private bool mounted;
 
     private OverlaySnapshot(string directory, IReadOnlyList<string> lowerDirs)
     {
         this.directory = directory;
         this.lowerDirs = lowerDirs;
+        lease = DirectoryLease.Take(directory);
     }
 
     public string RootfsPath => Path.Combine(directory, "m");
@@ -44,6 +46,7 @@ public sealed class OverlaySnapshot : IRootfsSnapshot
         }
         catch
         {
+            snapshot.lease.Dispose();
             SnapshotDirectory.Delete(directory);
             throw;
         }
@@ -78,6 +81,7 @@ public sealed class OverlaySnapshot : IRootfsSnapshot
     {
         UnmountRootfs();
         SnapshotDirectory.Delete(directory);
+        lease.Dispose();
         return ValueTask.CompletedTask;
     }
 

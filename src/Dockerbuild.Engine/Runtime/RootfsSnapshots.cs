@@ -24,4 +24,37 @@ public static class RootfsSnapshots
             return await CopySnapshot.CreateAsync(lowerDirsTopFirst, workRoot, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Unmounts and removes the snapshots under <paramref name="workRoot"/> that no live process holds
+    /// (left by a build that was killed); snapshots of running builds are untouched.
+    /// </summary>
+    /// <returns>How many were removed.</returns>
+    public static async Task<int> RemoveAbandonedAsync(string workRoot, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(workRoot))
+        {
+            return 0;
+        }
+
+        var removed = 0;
+        foreach (var directory in Directory.EnumerateDirectories(workRoot))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!DirectoryLease.IsAbandoned(directory))
+            {
+                continue;
+            }
+
+            foreach (var mountPoint in await MountTable.MountsBelowAsync(directory, cancellationToken).ConfigureAwait(false))
+            {
+                SnapshotDirectory.Unmount(mountPoint);
+            }
+
+            SnapshotDirectory.Delete(directory);
+            removed++;
+        }
+
+        return removed;
+    }
 }

@@ -33,6 +33,7 @@ public sealed class RuncRuntime : IOciRuntime
         cancellationToken.ThrowIfCancellationRequested();
         var id = "dockerbuild-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
         var bundle = Directory.CreateDirectory(Path.Combine(stateRoot, "bundles", id)).FullName;
+        using var lease = DirectoryLease.Take(bundle);
         try
         {
             var hosts = Path.Combine(bundle, "hosts");
@@ -122,6 +123,38 @@ public sealed class RuncRuntime : IOciRuntime
         }
 
         return new ContainerResult(process.ExitCode);
+    }
+
+    /// <summary>
+    /// Kills and deletes the containers of builds that were killed (their bundle is no longer held by a
+    /// live process) and removes their bundles. Running containers of live builds are untouched.
+    /// </summary>
+    /// <returns>How many were cleaned up.</returns>
+    public async Task<int> RemoveAbandonedAsync(CancellationToken cancellationToken)
+    {
+        var bundles = Path.Combine(stateRoot, "bundles");
+        if (!Directory.Exists(bundles))
+        {
+            return 0;
+        }
+
+        var removed = 0;
+        foreach (var bundle in Directory.EnumerateDirectories(bundles))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!DirectoryLease.IsAbandoned(bundle))
+            {
+                continue;
+            }
+
+            var id = Path.GetFileName(bundle);
+            await RunQuietAsync(["kill", id, "KILL"]).ConfigureAwait(false);
+            await RunQuietAsync(["delete", "--force", id]).ConfigureAwait(false);
+            Directory.Delete(bundle, recursive: true);
+            removed++;
+        }
+
+        return removed;
     }
 
     /// <summary>
