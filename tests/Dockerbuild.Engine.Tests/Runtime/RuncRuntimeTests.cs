@@ -77,6 +77,19 @@ public sealed class RuncRuntimeTests : IDisposable
         Assert.True(host.Count > 1, "the host has more than loopback, so the check means something");
     }
 
+    /// <summary>
+    /// Docker's and BuildKit's default capability set is CapEff 00000000a80425fb (as `docker run busybox
+    /// grep Cap /proc/self/status` shows); masked /proc files read empty and /proc/sys is read-only.
+    /// </summary>
+    [Fact]
+    public async Task CapabilitiesAndProcfsProtectionsAreDockers()
+    {
+        var result = await RunAsync(Spec(["/bin/sh", "-c", "grep -E '^Cap(Eff|Bnd):' /proc/self/status | tr -d '\\t'; [ -s /proc/kcore ] || echo kcore-masked; (echo x > /proc/sys/kernel/domainname) 2>/dev/null || echo sys-read-only"]));
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(["CapEff:00000000a80425fb", "CapBnd:00000000a80425fb", "kcore-masked", "sys-read-only"], Stdout());
+    }
+
     [Fact]
     public async Task HostnameHostsAndResolvConfAreGenerated()
     {
