@@ -49,12 +49,10 @@ internal static class OverlayMount
             options.Append(",upperdir=").Append(upperDir).Append(",workdir=").Append(workDir);
         }
 
-        // No redirects: the upperdir differ cannot follow them. No index: layers are remounted in other stacks.
-        options.Append(",index=off,redirect_dir=off");
-        if (HostEnvironment.InUserNamespace)
-        {
-            options.Append(",userxattr");
-        }
+        // No index: layers are remounted in other stacks. No redirects, which the upperdir differ cannot
+        // follow: asked for as root; implied by userxattr in a user namespace, where the kernel rejects
+        // redirect_dir next to it (checked under unshare -Urm on kernel 6.18).
+        options.Append(HostEnvironment.InUserNamespace ? ",index=off,userxattr" : ",index=off,redirect_dir=off");
 
         return options.ToString();
     }
