@@ -30,9 +30,14 @@ internal static class OciSpec
     ];
 
     /// <param name="idMappings">Null as root; in rootless mode the container-to-host uid/gid ranges of a new user namespace.</param>
-    public static JsonObject Build(ContainerSpec spec, string hostsFile, string resolvConfFile, IReadOnlyList<IdMapping>? idMappings)
+    /// <param name="inUserNamespace">
+    /// This process already runs in a user namespace (rootlesskit, unshare -r): no new one is made, but
+    /// what only the initial namespace may mount (sysfs of the host network, cgroupfs, devpts with a gid
+    /// that may be unmapped) is avoided as in rootless mode.
+    /// </param>
+    public static JsonObject Build(ContainerSpec spec, string hostsFile, string resolvConfFile, IReadOnlyList<IdMapping>? idMappings, bool inUserNamespace = false)
     {
-        var rootless = idMappings is not null;
+        var rootless = idMappings is not null || inUserNamespace;
         var hostNetwork = spec.Network != NetworkMode.None;
         var mounts = new List<JsonObject>
         {
@@ -89,13 +94,14 @@ internal static class OciSpec
             ["maskedPaths"] = Strings(MaskedPaths),
             ["readonlyPaths"] = Strings(ReadonlyPaths),
         };
-        if (rootless)
+        if (idMappings is not null)
         {
             namespaces.Add(Namespace("user"));
             linux["uidMappings"] = Mappings(idMappings!, m => m.ContainerUid, m => m.HostUid);
             linux["gidMappings"] = Mappings(idMappings!, m => m.ContainerGid, m => m.HostGid);
         }
-        else
+
+        if (!rootless)
         {
             // containerd's default: no device access but the ones runc always creates (null, zero, tty...).
             linux["resources"] = new JsonObject { ["devices"] = new JsonArray(new JsonObject { ["allow"] = false, ["access"] = "rwm" }) };

@@ -45,7 +45,7 @@ public sealed class RuncRuntime : IOciRuntime
             IReadOnlyList<IdMapping>? mappings = rootless
                 ? options.IdMappings ?? [new IdMapping(0, Native.EffectiveUserId(), 0, Native.EffectiveGroupId(), 1)]
                 : null;
-            var config = OciSpec.Build(spec, hosts, resolvConf, mappings);
+            var config = OciSpec.Build(spec, hosts, resolvConf, mappings, HostEnvironment.InUserNamespace);
             await File.WriteAllTextAsync(Path.Combine(bundle, "config.json"), config.ToJsonString(), cancellationToken).ConfigureAwait(false);
 
             CreateWorkingDirectory(spec);

@@ -67,6 +67,18 @@ public sealed class OciSpecTests
         Assert.Null(config["linux"]!["resources"]);
     }
 
+    [Fact]
+    public void InsideAUserNamespaceNoNewOneIsMadeButRootlessLimitsApply()
+    {
+        var config = OciSpec.Build(Spec with { Network = NetworkMode.Host }, "/b/hosts", "/b/resolv.conf", null, inUserNamespace: true);
+        var mounts = config["mounts"]!.AsArray();
+
+        Assert.DoesNotContain("user", config["linux"]!["namespaces"]!.AsArray().Select(n => (string?)n!["type"]));
+        Assert.Null(config["linux"]!["uidMappings"]);
+        Assert.DoesNotContain("/sys/fs/cgroup", mounts.Select(m => (string?)m!["destination"]));
+        Assert.Equal("bind", (string?)mounts.Single(m => (string?)m!["destination"] == "/sys")!["type"]);
+    }
+
     private static string Options(JsonArray mounts, string destination) =>
         string.Join(',', mounts.Single(m => (string?)m!["destination"] == destination)!["options"]!.AsArray().Select(o => (string?)o));
 }

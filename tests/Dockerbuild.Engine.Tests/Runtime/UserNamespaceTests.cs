@@ -28,7 +28,8 @@ public sealed class UserNamespaceTests
             RedirectStandardError = true,
             Environment = { [InnerVariable] = "1" },
         };
-        foreach (var argument in (string[])["--user", "--map-root-user", "--mount", Path.Combine(AppContext.BaseDirectory, "Dockerbuild.Engine.Tests"), "-method", $"{typeof(UserNamespaceTests).FullName}.{nameof(InnerOverlayDiff)}"])
+        var inner = (string[])[nameof(InnerOverlayDiff), nameof(InnerRunOnOverlay)];
+        foreach (var argument in (string[])["--user", "--map-root-user", "--mount", Path.Combine(AppContext.BaseDirectory, "Dockerbuild.Engine.Tests"), .. inner.SelectMany(m => (string[])["-method", $"{typeof(UserNamespaceTests).FullName}.{m}"])])
         {
             start.ArgumentList.Add(argument);
         }
@@ -39,16 +40,13 @@ public sealed class UserNamespaceTests
         var text = string.Join('\n', await output);
 
         Assert.True(process.ExitCode == 0, text);
-        Assert.Contains("Total: 1, Errors: 0, Failed: 0, Skipped: 0", text);
+        Assert.Contains("Total: 2, Errors: 0, Failed: 0, Skipped: 0", text);
     }
 
     [Fact]
     public async Task InnerOverlayDiff()
     {
-        if (Environment.GetEnvironmentVariable(InnerVariable) != "1")
-        {
-            Assert.Skip("Runs only inside the user namespace that OverlaySnapshotAndDiffWorkInsideAUserNamespace makes.");
-        }
+        SkipOutsideTheUserNamespace();
 
         Assert.True(HostEnvironment.InUserNamespace);
         using var root = new TempDirectory("dockerbuild-userns-");
@@ -68,5 +66,47 @@ public sealed class UserNamespaceTests
         var listing = await LayerListing.ListAsync(await snapshot.DiffAsync(DateTimeOffset.UnixEpoch, TestContext.Current.CancellationToken));
 
         Assert.Equal([".wh.remove (0)", "recreate/", "recreate/.wh.old (0)", "recreate/new (3)"], listing);
+    }
+
+    /// <summary>The whole rootless stack: runc started by root-in-a-user-namespace on an overlay made there.</summary>
+    [Fact]
+    public async Task InnerRunOnOverlay()
+    {
+        SkipOutsideTheUserNamespace();
+        var runc = Require.Executable("runc", "runc");
+        using var root = new TempDirectory("dockerbuild-userns-");
+        var lower = BusyboxRootfs.Create(root.Combine("lower"));
+        await File.WriteAllTextAsync(Path.Combine(lower, "etc", "old"), "old", TestContext.Current.CancellationToken);
+        await using var snapshot = await OverlaySnapshot.CreateAsync([lower], root.Combine("work"), TestContext.Current.CancellationToken);
+        var runtime = new RuncRuntime(new RuncRuntimeOptions { Binary = runc, StateRoot = root.Combine("state") });
+        var lines = new List<string>();
+
+        var result = await runtime.RunAsync(
+            new ContainerSpec
+            {
+                RootfsPath = snapshot.RootfsPath,
+                Args = ["/bin/sh", "-c", "id -u && rm /etc/old && echo built > /built && ls /mnt/cache/ >/dev/null"],
+                Env = ["PATH=/bin"],
+                Network = NetworkMode.None,
+                Mounts = [ContainerMount.Tmpfs("/mnt/cache")],
+            },
+            line =>
+            {
+                lines.Add(line.Text);
+                return ValueTask.CompletedTask;
+            },
+            TestContext.Current.CancellationToken);
+
+        Assert.True(result.ExitCode == 0, string.Join('\n', lines));
+        Assert.Equal(["0"], lines);
+        Assert.Equal(["built (6)", "etc/.wh.old (0)"], await LayerListing.ListAsync(await snapshot.DiffAsync(DateTimeOffset.UnixEpoch, TestContext.Current.CancellationToken)));
+    }
+
+    private static void SkipOutsideTheUserNamespace()
+    {
+        if (Environment.GetEnvironmentVariable(InnerVariable) != "1")
+        {
+            Assert.Skip("Runs only inside the user namespace that OverlaySnapshotAndDiffWorkInsideAUserNamespace makes.");
+        }
     }
 }
