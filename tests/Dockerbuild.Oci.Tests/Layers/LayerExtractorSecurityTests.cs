@@ -212,6 +212,21 @@ public sealed class LayerExtractorSecurityTests
     }
 
     [Fact]
+    public async Task DirectoryModesSetLastAreNotAppliedThroughALaterSymlink()
+    {
+        using var sandbox = new Sandbox();
+        var layer = new CraftedLayer()
+            .Directory("d", UnixFileMode.UserRead)
+            .Directory("p/outside", UnixFileMode.UserRead)
+            .Symlink("d", sandbox.Outside)
+            .Symlink("p", "../outside");
+
+        await sandbox.ExtractAsync(layer);
+
+        sandbox.AssertOutsideUntouched();
+    }
+
+    [Fact]
     public async Task SetuidBitsAreDroppedWhenNotRoot()
     {
         using var sandbox = new Sandbox();
