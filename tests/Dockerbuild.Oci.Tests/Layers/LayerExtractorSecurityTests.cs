@@ -227,6 +227,19 @@ public sealed class LayerExtractorSecurityTests
     }
 
     [Fact]
+    public async Task DeletingALowerTreeUnlinksItsSymlinksWithoutFollowingThem()
+    {
+        using var sandbox = new Sandbox();
+        await sandbox.ExtractAsync(new CraftedLayer().Symlink("tree/out", sandbox.Outside).Symlink("opaque/out", "../../outside").File("opaque/x"));
+
+        await sandbox.ExtractAsync(new CraftedLayer().File(".wh.tree", "").File("opaque/.wh..wh..opq", ""));
+
+        Assert.False(Path.Exists(sandbox.InRoot("tree")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(sandbox.InRoot("opaque")));
+        sandbox.AssertOutsideUntouched();
+    }
+
+    [Fact]
     public async Task SetuidBitsAreDroppedWhenNotRoot()
     {
         using var sandbox = new Sandbox();
