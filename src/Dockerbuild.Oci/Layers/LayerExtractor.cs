@@ -86,6 +86,12 @@ public static class LayerExtractor
                 return;
             }
 
+            if (entry.EntryType is TarEntryType.CharacterDevice or TarEntryType.BlockDevice && !asRoot)
+            {
+                Warnings.Add($"skipped device node '{entry.Name}': creating devices needs root");
+                return;
+            }
+
             var parent = EnsureDirectory(components, entry.Name);
             var path = parent + "/" + baseName;
             var isDirectory = entry.EntryType == TarEntryType.Directory;
@@ -106,10 +112,6 @@ public static class LayerExtractor
                 case TarEntryType.HardLink:
                     UnixNative.Link(HardlinkTarget(entry), path);
                     return; // the link shares its target's inode, owner, mode and times
-                case TarEntryType.CharacterDevice or TarEntryType.BlockDevice when !asRoot:
-                    writtenByThisLayer.Remove(path);
-                    Warnings.Add($"skipped device node '{entry.Name}': creating devices needs root");
-                    return;
                 case TarEntryType.CharacterDevice or TarEntryType.BlockDevice or TarEntryType.Fifo:
                     var device = (PosixTarEntry)entry;
                     var type = entry.EntryType switch
