@@ -3,7 +3,7 @@ namespace Dockerbuild.Oci.Layers;
 /// <summary>How a layer blob is written.</summary>
 public sealed record LayerWriteOptions
 {
-    /// <summary>gzip gets 6 and zstd 3 unless set: see <see cref="LayerWriter.DefaultGzipLevel"/>.</summary>
+    /// <summary>gzip gets 2 and zstd 3 unless set: see <see cref="LayerWriter.DefaultGzipLevel"/>.</summary>
     public int? CompressionLevel { get; init; }
 
     public LayerCompression Compression { get; init; } = LayerCompression.Gzip;
