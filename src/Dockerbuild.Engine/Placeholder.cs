@@ -1,1 +1,0 @@
-namespace Dockerbuild.Engine; internal static class Placeholder { }

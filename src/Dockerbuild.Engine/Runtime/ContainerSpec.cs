@@ -1,0 +1,28 @@
+namespace Dockerbuild.Engine.Runtime;
+
+/// <summary>One process to run in a root filesystem: what BuildKit's executor.Meta and mounts carry.</summary>
+public sealed record ContainerSpec
+{
+    /// <summary>The prepared root filesystem (a snapshot's RootfsPath).</summary>
+    public required string RootfsPath { get; init; }
+
+    /// <summary>argv; the first is looked up in the container's PATH by the runtime.</summary>
+    public required IReadOnlyList<string> Args { get; init; }
+
+    /// <summary>KEY=value entries, exactly as the process gets them.</summary>
+    public IReadOnlyList<string> Env { get; init; } = [];
+
+    public string WorkingDirectory { get; init; } = "/";
+
+    /// <summary>Resolve names with <see cref="UserResolver"/> first.</summary>
+    public ContainerUser User { get; init; } = ContainerUser.Root;
+
+    public string Hostname { get; init; } = HostFiles.DefaultHostname;
+
+    public NetworkMode Network { get; init; } = NetworkMode.Default;
+
+    public IReadOnlyList<ContainerMount> Mounts { get; init; } = [];
+
+    /// <summary>--add-host entries appended to the generated /etc/hosts.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> ExtraHosts { get; init; } = [];
+}

@@ -1,0 +1,7 @@
+namespace Dockerbuild.Engine.Runtime;
+
+public enum OutputStream
+{
+    Stdout,
+    Stderr,
+}

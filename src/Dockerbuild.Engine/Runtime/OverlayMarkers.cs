@@ -1,0 +1,17 @@
+namespace Dockerbuild.Engine.Runtime;
+
+/// <summary>
+/// The xattrs overlayfs leaves on upperdir directories: "trusted." as root, "user." when mounted
+/// with userxattr inside a user namespace.
+/// </summary>
+internal static class OverlayMarkers
+{
+    private static readonly string[] OpaqueAttributes = ["trusted.overlay.opaque", "user.overlay.opaque"];
+    private static readonly string[] RedirectAttributes = ["trusted.overlay.redirect", "user.overlay.redirect"];
+
+    public static bool IsOpaque(string directory) =>
+        OpaqueAttributes.Any(a => Native.TryGetXattr(directory, a) is [(byte)'y']);
+
+    public static bool IsRedirected(string directory) =>
+        RedirectAttributes.Any(a => Native.TryGetXattr(directory, a) is { Length: > 0 });
+}
