@@ -1,0 +1,55 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Dockerbuild.Dockerfile.Syntax;
+
+namespace Dockerbuild.Cli.Commands;
+
+/// <summary><c>dockerbuild parse [--format json|buildkit] FILE...</c>: parse and bind, print the result.</summary>
+internal sealed class ParseCommand : ICliCommand
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public Command Create()
+    {
+        var format = new Option<string>("--format", "-f")
+        {
+            Description = "json: the typed instructions with their spans; buildkit: BuildKit's parser test dump",
+            DefaultValueFactory = _ => "json",
+        };
+        format.AcceptOnlyFromAmong("json", "buildkit");
+        var files = DockerfileInputs.FilesArgument("Dockerfiles to parse");
+
+        var command = new Command("parse", "Parse Dockerfiles and bind them to typed instructions") { format, files };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var output = parseResult.InvocationConfiguration.Output;
+            var (loaded, anyFailed) = await DockerfileInputs.LoadAsync(
+                parseResult.GetRequiredValue(files), parseResult.InvocationConfiguration.Error, cancellationToken);
+            if (parseResult.GetRequiredValue(format) == "buildkit")
+            {
+                foreach (var file in loaded)
+                {
+                    if (loaded.Count > 1)
+                    {
+                        await output.WriteLineAsync($"==> {file.File} <==");
+                    }
+
+                    await output.WriteAsync(AstDump.Format(file.Syntax));
+                }
+            }
+            else if (loaded.Count > 0)
+            {
+                await output.WriteLineAsync(JsonSerializer.Serialize(loaded.Select(f => f.Bound), Json));
+            }
+
+            return anyFailed ? CommandLineApp.Failure : CommandLineApp.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,75 @@
+using Dockerbuild.Dockerfile.Expansion;
+using Dockerbuild.Dockerfile.Instructions;
+using Dockerbuild.Dockerfile.Syntax;
+
+namespace Dockerbuild.Dockerfile.Checks;
+
+/// <summary>
+/// BuildKit's build checks (docs.docker.com/reference/build-checks): same rule names, same message
+/// texts, same <c># check=skip=...;error=true</c> directive. Findings come back sorted by position.
+/// </summary>
+public static class BuildChecks
+{
+    /// <summary>Every rule this implements, by BuildKit name.</summary>
+    public static IReadOnlyList<string> RuleNames => CheckRules.All;
+
+    /// <summary>Runs every enabled rule.</summary>
+    /// <param name="syntax">The parsed file (keyword casing and continuation lines live here).</param>
+    /// <param name="bound">The same file bound to stages.</param>
+    /// <param name="buildArgs">The build's <c>--build-arg</c> values; BUILDKIT_DOCKERFILE_CHECK among
+    /// them overrides the file's check directive, as in BuildKit.</param>
+    /// <param name="baseImageEnv">The environment of an external base image (by its expanded name), when
+    /// known. Without it UndefinedVar cannot tell what such an image defines, so it stays silent for stages
+    /// built on one rather than guess; stages on <c>scratch</c> or on earlier stages are always checked.</param>
+    /// <exception cref="DockerfileException">The check directive is malformed.</exception>
+    public static IReadOnlyList<CheckFinding> Run(
+        DockerfileSyntax syntax,
+        BoundDockerfile bound,
+        IReadOnlyDictionary<string, string>? buildArgs = null,
+        Func<string, IReadOnlyDictionary<string, string>?>? baseImageEnv = null)
+    {
+        ArgumentNullException.ThrowIfNull(syntax);
+        ArgumentNullException.ThrowIfNull(bound);
+        buildArgs ??= new Dictionary<string, string>();
+        var sink = new FindingSink(Config(bound, buildArgs));
+
+        SyntaxChecks.Run(syntax, sink);
+        StageChecks.CheckNames(bound, sink);
+
+        var lexer = new ShellLexer(bound.EscapeToken);
+        if (StageChecks.GlobalScope(bound, new Dictionary<string, string>(), lexer) is { } defaults)
+        {
+            StageChecks.CheckDefaultBaseNames(bound, defaults, sink);
+        }
+
+        if (StageChecks.GlobalScope(bound, buildArgs, lexer) is { } globals)
+        {
+            StageChecks.CheckFromArgs(bound, globals, sink);
+            new DispatchChecks(bound, globals, baseImageEnv, sink).Run();
+        }
+
+        return sink.Sorted();
+    }
+
+    private static CheckConfig Config(BoundDockerfile bound, IReadOnlyDictionary<string, string> buildArgs)
+    {
+        var directive = bound.Directives.FirstOrDefault(d => d.Name.Equals("check", StringComparison.OrdinalIgnoreCase));
+        var fromBuildArg = buildArgs.TryGetValue(CheckConfig.BuildArgName, out var v) ? v : null;
+        var text = fromBuildArg ?? directive?.Value;
+        if (text is null)
+        {
+            return CheckConfig.Default;
+        }
+
+        try
+        {
+            return CheckConfig.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            var span = directive?.Span ?? new SourceSpan(bound.File, 1, 1, 1, 1);
+            var source = fromBuildArg is null ? "check directive" : $"{CheckConfig.BuildArgName} build argument";
+            throw new DockerfileException(span, $"failed to parse the {source}: {e.Message}", e);
+        }
+    }
+}

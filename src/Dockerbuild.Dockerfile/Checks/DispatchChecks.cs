@@ -1,0 +1,291 @@
+using System.Text.RegularExpressions;
+using Dockerbuild.Dockerfile.Expansion;
+using Dockerbuild.Dockerfile.Instructions;
+
+namespace Dockerbuild.Dockerfile.Checks;
+
+/// <summary>
+/// Rules BuildKit applies while dispatching each stage, so they follow the stage's variables, working
+/// directory and shell as the build would: a stage built on an earlier stage inherits them. Every stage
+/// is walked, as the lint request does (not only those the target needs).
+/// </summary>
+internal sealed partial class DispatchChecks(
+    BoundDockerfile bound,
+    BuildArgScope globals,
+    Func<string, IReadOnlyDictionary<string, string>?>? baseImageEnv,
+    FindingSink sink)
+{
+    private const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    // BuildKit's nonEnvArgs: read by the build itself, never expected in the environment.
+    private static readonly string[] NonEnvArgs = ["BUILDKIT_SBOM_SCAN_CONTEXT", "BUILDKIT_SBOM_SCAN_STAGE"];
+
+    private readonly Dictionary<string, StageState> byName = new(StringComparer.OrdinalIgnoreCase);
+
+    public void Run()
+    {
+        foreach (var stage in bound.Stages)
+        {
+            var state = Walk(stage, Enter(stage));
+            if (stage.Name is { } name)
+            {
+                byName[name] = state;
+            }
+        }
+    }
+
+    private StageState Enter(Stage stage)
+    {
+        string baseName;
+        try
+        {
+            baseName = globals.Lexer.ProcessWord(stage.BaseName, globals.Values).Result;
+        }
+        catch (ExpansionException)
+        {
+            baseName = stage.BaseName;
+        }
+
+        if (byName.TryGetValue(baseName, out var parent))
+        {
+            return parent with { Cmd = null, Entrypoint = null, Healthcheck = null };
+        }
+
+        IReadOnlyDictionary<string, string>? env = baseName == "scratch"
+            ? new Dictionary<string, string>()
+            : baseImageEnv?.Invoke(baseName);
+        var scope = globals.EnterStage(env ?? new Dictionary<string, string>());
+        if (!scope.Environment.ContainsKey("PATH"))
+        {
+            scope = scope.SetEnv("PATH", DefaultPath);
+        }
+
+        return new StageState(scope, EnvKnown: env is not null, WorkdirSet: false, ShellSet: false, null, null, null);
+    }
+
+    private StageState Walk(Stage stage, StageState state)
+    {
+        foreach (var instruction in stage.Instructions)
+        {
+            state = instruction switch
+            {
+                EnvInstruction env => Env(env, state),
+                LabelInstruction label => Label(label, state),
+                ArgInstruction arg => Arg(arg, state),
+                WorkdirInstruction workdir => Workdir(workdir, state),
+                UserInstruction user => Words(user, state, user.User),
+                StopsignalInstruction signal => Words(signal, state, signal.Signal),
+                VolumeInstruction volume => Words(volume, state, [.. volume.Paths]),
+                // The words BuildKit's Expand methods expand (--chmod and --from are not among them).
+                CopyInstruction copy => Words(copy, state, [.. copy.Sources.Paths, copy.Sources.Destination, copy.Chown]),
+                AddInstruction add => Words(add, state, [.. add.Sources.Paths, add.Sources.Destination, add.Chown, add.Checksum]),
+                ExposeInstruction expose => Expose(expose, state),
+                CmdInstruction cmd => CheckJsonArgs(cmd, cmd.Command, state with { Cmd = UsedOnce(cmd, state.Cmd) }),
+                EntrypointInstruction entrypoint => CheckJsonArgs(entrypoint, entrypoint.Command, state with { Entrypoint = UsedOnce(entrypoint, state.Entrypoint) }),
+                HealthcheckInstruction check => state with { Healthcheck = UsedOnce(check, state.Healthcheck) },
+                ShellInstruction => state with { ShellSet = true },
+                _ => state,
+            };
+        }
+
+        return state;
+    }
+
+    private StageState Env(EnvInstruction env, StageState state)
+    {
+        // Every word is expanded against the environment before the line, then all are set.
+        var expanded = env.Variables.Select(v => (Key: Expand(env, state, v.Key), Value: Expand(env, state, v.Value), v.IsLegacyForm)).ToList();
+        var scope = state.Scope;
+        foreach (var (key, value, legacy) in expanded)
+        {
+            if (legacy)
+            {
+                sink.Report(CheckRules.LegacyKeyValueFormat, CheckRules.LegacyKeyValueFormatMessage(env.Keyword), env.Span);
+            }
+
+            CheckSecret("ENV", key, env.Span);
+            scope = scope.SetEnv(key, value);
+        }
+
+        return state with { Scope = scope };
+    }
+
+    private StageState Label(LabelInstruction label, StageState state)
+    {
+        foreach (var pair in label.Labels)
+        {
+            Expand(label, state, pair.Key);
+            Expand(label, state, pair.Value);
+            if (pair.IsLegacyForm)
+            {
+                sink.Report(CheckRules.LegacyKeyValueFormat, CheckRules.LegacyKeyValueFormatMessage(label.Keyword), label.Span);
+            }
+        }
+
+        return state;
+    }
+
+    private StageState Arg(ArgInstruction arg, StageState state)
+    {
+        var scope = state.Scope;
+        foreach (var declaration in arg.Args)
+        {
+            CheckSecret("ARG", declaration.Name, arg.Span);
+            if (declaration.DefaultValue is { } value && !globals.BuildArgs.ContainsKey(declaration.Name))
+            {
+                Expand(arg, state with { Scope = scope }, value);
+            }
+
+            try
+            {
+                scope = scope.DeclareArg(declaration.Name, declaration.DefaultValue);
+            }
+            catch (ExpansionException)
+            {
+                // The build fails on this line; the checks carry on with the name unset.
+            }
+        }
+
+        return state with { Scope = scope };
+    }
+
+    private StageState Workdir(WorkdirInstruction workdir, StageState state)
+    {
+        var path = Expand(workdir, state, workdir.Path, out var certain);
+
+        // Only the first WORKDIR of a stage chain matters: fixing it fixes the relative ones after it.
+        // A path built from variables of an unknown base image, or a Windows drive path (a Windows base
+        // image, whose platform BuildKit would know), is not judged.
+        if (!state.WorkdirSet && certain && !path.StartsWith('/') && !WindowsDrivePath().IsMatch(path))
+        {
+            sink.Report(CheckRules.WorkdirRelativePath, CheckRules.WorkdirRelativePathMessage(path), workdir.Span);
+        }
+
+        return state with { WorkdirSet = true };
+    }
+
+    private StageState Words(Instruction instruction, StageState state, params string?[] words)
+    {
+        foreach (var word in words)
+        {
+            if (word is not null)
+            {
+                Expand(instruction, state, word);
+            }
+        }
+
+        return state;
+    }
+
+    private StageState Expose(ExposeInstruction expose, StageState state)
+    {
+        foreach (var word in expose.Ports)
+        {
+            IReadOnlyList<string> ports;
+            try
+            {
+                ports = globals.Lexer.ProcessWords(word, state.Scope.Environment);
+            }
+            catch (ExpansionException)
+            {
+                ports = [word];
+            }
+
+            foreach (var port in ports)
+            {
+                // [ip:][hostPort:]containerPort[/proto]: the protocol follows the last colon's part.
+                var container = port[(port.LastIndexOf(':') + 1)..];
+                var slash = container.IndexOf('/', StringComparison.Ordinal);
+                if (slash >= 0 && container[(slash + 1)..].ToLowerInvariant() != container[(slash + 1)..])
+                {
+                    sink.Report(CheckRules.ExposeProtoCasing, CheckRules.ExposeProtoCasingMessage(port), expose.Span);
+                }
+            }
+        }
+
+        return state;
+    }
+
+    /// <summary>MultipleInstructionsDisallowed, reported at the earlier instruction: that is the one ignored.</summary>
+    private Instruction UsedOnce(Instruction current, Instruction? previous)
+    {
+        if (previous is not null)
+        {
+            sink.Report(CheckRules.MultipleInstructionsDisallowed, CheckRules.MultipleInstructionsDisallowedMessage(current.Keyword), previous.Span);
+        }
+
+        return current;
+    }
+
+    /// <summary>JSONArgsRecommended: a shell-form CMD/ENTRYPOINT under the default shell does not pass signals on.</summary>
+    private StageState CheckJsonArgs(Instruction instruction, CommandLine command, StageState state)
+    {
+        if (!command.IsExecForm && !state.ShellSet)
+        {
+            sink.Report(CheckRules.JSONArgsRecommended, CheckRules.JSONArgsRecommendedMessage(instruction.Keyword), instruction.Span);
+        }
+
+        return state;
+    }
+
+    private void CheckSecret(string instruction, string key, SourceSpan span)
+    {
+        if (SecretToken().IsMatch(key) && !AllowedToken().IsMatch(key))
+        {
+            sink.Report(CheckRules.SecretsUsedInArgOrEnv, CheckRules.SecretsUsedInArgOrEnvMessage(instruction, key), span);
+        }
+    }
+
+    private string Expand(Instruction instruction, StageState state, string word) => Expand(instruction, state, word, out _);
+
+    /// <summary>Expands one word as the build would, reporting UndefinedVar for names nothing defines.</summary>
+    /// <param name="certain">False when the word used variables an unknown base image may define.</param>
+    private string Expand(Instruction instruction, StageState state, string word, out bool certain)
+    {
+        ExpansionResult result;
+        certain = false;
+        try
+        {
+            result = globals.Lexer.ProcessWord(word, state.Scope.Environment);
+        }
+        catch (ExpansionException)
+        {
+            return word;
+        }
+
+        var undefined = result.Unmatched.Where(n => !state.Scope.IsDeclaredArg(n) && !NonEnvArgs.Contains(n)).Order(StringComparer.Ordinal).ToList();
+        certain = state.EnvKnown || undefined.Count == 0;
+        if (state.EnvKnown)
+        {
+            foreach (var name in undefined)
+            {
+                var suggestion = Suggest.Closest(name, state.Scope.Environment.Keys, caseSensitive: true);
+                sink.Report(CheckRules.UndefinedVar, CheckRules.UndefinedVarMessage(name, suggestion), instruction.Span);
+            }
+        }
+
+        return result.Result;
+    }
+
+    [GeneratedRegex(@"^[A-Za-z]:[\\/]")]
+    private static partial Regex WindowsDrivePath();
+
+    // BuildKit's secret heuristics: a secret-like word as the whole key or its first/last '_' part ...
+    [GeneratedRegex("(?i)(?:_|^)(?:apikey|auth|credential|credentials|key|password|pword|passwd|secret|token)(?:_|$)")]
+    private static partial Regex SecretToken();
+
+    // ... unless the key also says it is public, a file or a version.
+    [GeneratedRegex("(?i)(?:_|^)(?:public|file|version)(?:_|$)")]
+    private static partial Regex AllowedToken();
+
+    /// <summary>What a stage carries from line to line (and hands to stages built on it).</summary>
+    /// <param name="EnvKnown">False when the base image's environment is unknown, so UndefinedVar stands aside.</param>
+    private sealed record StageState(
+        StageArgScope Scope,
+        bool EnvKnown,
+        bool WorkdirSet,
+        bool ShellSet,
+        Instruction? Cmd,
+        Instruction? Entrypoint,
+        Instruction? Healthcheck);
+}

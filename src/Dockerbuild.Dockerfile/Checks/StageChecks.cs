@@ -1,0 +1,99 @@
+using Dockerbuild.Dockerfile.Expansion;
+using Dockerbuild.Dockerfile.Instructions;
+
+namespace Dockerbuild.Dockerfile.Checks;
+
+/// <summary>Rules about the stages themselves: their names and what their FROM lines expand to.</summary>
+internal static class StageChecks
+{
+    private static readonly string[] ReservedNames = ["context", "scratch"];
+
+    public static void CheckNames(BoundDockerfile bound, FindingSink sink)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var stage in bound.Stages)
+        {
+            if (stage.Name is not { } name)
+            {
+                continue;
+            }
+
+            if (ReservedNames.Contains(name))
+            {
+                sink.Report(CheckRules.ReservedStageName, CheckRules.ReservedStageNameMessage(name), stage.Span);
+            }
+
+            if (!names.Add(name))
+            {
+                sink.Report(CheckRules.DuplicateStageName, CheckRules.DuplicateStageNameMessage(name), stage.Span);
+            }
+        }
+    }
+
+    /// <summary>UndefinedArgInFrom: a FROM (or its --platform) refers to a name no global ARG declares.</summary>
+    public static void CheckFromArgs(BoundDockerfile bound, BuildArgScope globals, FindingSink sink)
+    {
+        var known = new HashSet<string>(globals.Values.Keys, StringComparer.Ordinal);
+        known.UnionWith(bound.GlobalArgs.SelectMany(a => a.Args).Select(a => a.Name));
+        foreach (var stage in bound.Stages)
+        {
+            foreach (var word in new[] { stage.BaseName, stage.Platform })
+            {
+                if (word is null || Expand(globals, word) is not { } expanded)
+                {
+                    continue;
+                }
+
+                foreach (var name in expanded.Unmatched.Where(n => !known.Contains(n)).Order(StringComparer.Ordinal))
+                {
+                    var suggestion = Suggest.Closest(name, known, caseSensitive: true);
+                    sink.Report(CheckRules.UndefinedArgInFrom, CheckRules.UndefinedArgInFromMessage(name, suggestion), stage.Span);
+                }
+            }
+        }
+    }
+
+    /// <summary>InvalidDefaultArgInFrom: with no build arguments, a FROM expands to no valid image name.</summary>
+    public static void CheckDefaultBaseNames(BoundDockerfile bound, BuildArgScope defaults, FindingSink sink)
+    {
+        foreach (var stage in bound.Stages)
+        {
+            if (Expand(defaults, stage.BaseName) is { } expanded && !ImageReferenceSyntax.IsValid(expanded.Result))
+            {
+                sink.Report(CheckRules.InvalidDefaultArgInFrom, CheckRules.InvalidDefaultArgInFromMessage(stage.BaseName), stage.Span);
+            }
+        }
+    }
+
+    /// <summary>The global scope after the ARGs before the first FROM; null when a default cannot be
+    /// expanded (the build itself fails then, and the checks that need the scope stand aside).</summary>
+    public static BuildArgScope? GlobalScope(BoundDockerfile bound, IReadOnlyDictionary<string, string> buildArgs, ShellLexer lexer)
+    {
+        try
+        {
+            var scope = BuildArgScope.Create(buildArgs, lexer);
+            foreach (var declaration in bound.GlobalArgs.SelectMany(a => a.Args))
+            {
+                scope = scope.Declare(declaration.Name, declaration.DefaultValue);
+            }
+
+            return scope;
+        }
+        catch (ExpansionException)
+        {
+            return null;
+        }
+    }
+
+    private static ExpansionResult? Expand(BuildArgScope scope, string word)
+    {
+        try
+        {
+            return scope.Lexer.ProcessWord(word, scope.Values);
+        }
+        catch (ExpansionException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,9 @@
+namespace Dockerbuild.Dockerfile.Instructions;
+
+/// <summary><c>RUN --network</c>.</summary>
+public enum RunNetwork
+{
+    Default,
+    None,
+    Host,
+}
