@@ -1,0 +1,23 @@
+namespace Dockerbuild.Oci.Storage;
+
+/// <summary>Where the embedded stores live by default.</summary>
+public static class StoreRoot
+{
+    /// <summary><c>$DOCKERBUILD_ROOT</c>, else <c>$XDG_DATA_HOME/dockerbuild</c>, else <c>~/.local/share/dockerbuild</c>.</summary>
+    public static string Resolve()
+    {
+        var explicitRoot = Environment.GetEnvironmentVariable("DOCKERBUILD_ROOT");
+        if (!string.IsNullOrEmpty(explicitRoot))
+        {
+            return Path.GetFullPath(explicitRoot);
+        }
+
+        var dataHome = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
+        if (string.IsNullOrEmpty(dataHome))
+        {
+            dataHome = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");
+        }
+
+        return Path.Combine(Path.GetFullPath(dataHome), "dockerbuild");
+    }
+}
