@@ -1,0 +1,116 @@
+using Dockerbuild.Oci.Registry;
+using Dockerbuild.Testing.Registry;
+
+namespace Dockerbuild.Oci.Tests.Registry;
+
+/// <summary>Pushes and pulls through the fault-injecting proxy still complete with every digest verified.</summary>
+public sealed class RegistryFaultTests
+{
+    private const int MiB = 1024 * 1024;
+    private const string BlobGet = "^/v2/.+/blobs/sha256:";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task PullSurvivesErrorsResetsTruncatedAndSlowResponsesAndResumesWithRange()
+    {
+        await using var registry = await RegistryServer.StartAsync(cancellationToken: Ct);
+        await using var proxy = FaultProxy.Start(registry.BaseUri);
+        using var local = new DirectoryBlobStore();
+        var image = await TestImage.CreateAsync(local, 4 * MiB, 3 * MiB, 2 * MiB);
+        using var client = new RegistryClient(RegistrySetups.ClientOptions(registry));
+        var repository = RegistrySetups.Repository(proxy.Host, "faults/pull");
+        await client.PushImageAsync(repository, ["1"], image.Manifest, local, null, null, Ct);
+
+        proxy.AddRule(FaultRule.FirstHits(2, Fault.Reset(), "GET", "/manifests/"));
+        proxy.AddRule(FaultRule.FirstHits(1, Fault.Truncate(), "GET", "/manifests/"));
+        proxy.AddRule(FaultRule.FirstHits(3, Fault.Truncate(), "GET", BlobGet));
+        proxy.AddRule(FaultRule.FirstHits(2, Fault.Slow(TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(1)), "GET", BlobGet));
+        proxy.AddRule(new FaultRule(Fault.Status(503, "0"), "GET", BlobGet, EveryNth: 3, MaxInjections: 3));
+        proxy.AddRule(FaultRule.FirstHits(1, Fault.Status(429, "1"), "GET", BlobGet));
+        proxy.AddRule(FaultRule.FirstHits(2, Fault.Status(502), "GET", BlobGet));
+        var before = proxy.Requests.Count;
+
+        using var pulled = new DirectoryBlobStore();
+        var result = await client.PullImageAsync(repository.WithTag("1"), Platform.Parse("linux/amd64"), pulled, null, Ct);
+
+        Assert.Equal(image.Manifest.Digest, result.Digest);
+        Assert.All(image.Blobs, b => Assert.Equal(File.ReadAllBytes(local.PathOf(b.Digest)), File.ReadAllBytes(pulled.PathOf(b.Digest))));
+        Assert.True(proxy.FaultsInjected >= 10, $"only {proxy.FaultsInjected} faults were injected");
+        var during = proxy.Requests.Skip(before).ToList();
+        Assert.Contains(during, r => r.Range is { } range && range.StartsWith("bytes=", StringComparison.Ordinal) && r.Status == 206);
+    }
+
+    [Fact]
+    public async Task PushSurvivesErrorsAndResetsIncludingLostAnswers()
+    {
+        await using var registry = await RegistryServer.StartAsync(cancellationToken: Ct);
+        await using var proxy = FaultProxy.Start(registry.BaseUri);
+        using var local = new DirectoryBlobStore();
+        var image = await TestImage.CreateAsync(local, 3 * MiB, MiB / 2, 1000);
+        using var client = new RegistryClient(RegistrySetups.ClientOptions(registry) with { ChunkSize = MiB });
+        var repository = RegistrySetups.Repository(proxy.Host, "faults/push");
+
+        proxy.AddRule(FaultRule.FirstHits(1, Fault.Reset(), "HEAD", "/blobs/"));
+        proxy.AddRule(FaultRule.FirstHits(1, Fault.Status(429, "0"), "POST", "/blobs/uploads/"));
+        proxy.AddRule(new FaultRule(Fault.Reset(), "PATCH", EveryNth: 2, MaxInjections: 2));
+        proxy.AddRule(FaultRule.FirstHits(1, Fault.ResetAfterUpstream(), "PATCH"));
+        proxy.AddRule(FaultRule.FirstHits(2, Fault.Status(500), "PUT", "/blobs/uploads/"));
+        proxy.AddRule(FaultRule.FirstHits(1, Fault.ResetAfterUpstream(), "PUT", "/blobs/uploads/"));
+        proxy.AddRule(FaultRule.FirstHits(1, Fault.Reset(), "PUT", "/manifests/"));
+        proxy.AddRule(FaultRule.FirstHits(1, Fault.Status(503), "PUT", "/manifests/"));
+
+        var pushed = await client.PushImageAsync(repository, ["1", "2"], image.Manifest, local, null, null, Ct);
+
+        Assert.Equal(image.Manifest.Digest, pushed.Digest);
+        Assert.True(proxy.FaultsInjected >= 8, $"only {proxy.FaultsInjected} faults were injected");
+        proxy.ClearRules();
+        using var pulled = new DirectoryBlobStore();
+        var result = await client.PullImageAsync(repository.WithTag("2"), Platform.Parse("linux/amd64"), pulled, null, Ct);
+        Assert.Equal(image.Manifest.Digest, result.Digest);
+        Assert.All(image.Blobs, b => Assert.True(pulled.Contains(b.Digest)));
+    }
+
+    [Fact]
+    public async Task ChunkedUploadResumesWhereTheRegistryStopped()
+    {
+        await using var registry = await RegistryServer.StartAsync(cancellationToken: Ct);
+        await using var proxy = FaultProxy.Start(registry.BaseUri);
+        using var local = new DirectoryBlobStore();
+        var image = await TestImage.CreateAsync(local, 4 * MiB);
+        using var client = new RegistryClient(RegistrySetups.ClientOptions(registry) with { ChunkSize = MiB });
+        var repository = RegistrySetups.Repository(proxy.Host, "faults/resume");
+
+        // The third chunk never reaches the registry: the client asks where the upload stands and goes on from there.
+        proxy.AddRule(new FaultRule(Fault.Reset(), "PATCH", EveryNth: 3, MaxInjections: 1));
+        await client.PushImageAsync(repository, ["1"], image.Manifest, local, null, null, Ct);
+
+        var patches = proxy.Requests.Where(r => r.Method == "PATCH").Select(r => r.ContentRange).ToList();
+        Assert.Equal([$"0-{MiB - 1}", $"{MiB}-{(2 * MiB) - 1}", $"{2 * MiB}-{(3 * MiB) - 1}", $"{2 * MiB}-{(3 * MiB) - 1}"], patches.Take(4));
+        // One upload session per blob (config and layer): the layer's was resumed, not restarted.
+        Assert.Equal(2, proxy.Requests.Count(r => r.Method == "POST"));
+        Assert.Contains(proxy.Requests, r => r.Method == "GET" && r.Path.Contains("/blobs/uploads/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task CorruptedBlobIsRefusedAndNeverStored()
+    {
+        await using var registry = await RegistryServer.StartAsync(cancellationToken: Ct);
+        await using var proxy = FaultProxy.Start(registry.BaseUri);
+        using var local = new DirectoryBlobStore();
+        var image = await TestImage.CreateAsync(local, 2 * MiB);
+        using var client = new RegistryClient(RegistrySetups.ClientOptions(registry));
+        var repository = RegistrySetups.Repository(proxy.Host, "faults/corrupt");
+        await client.PushImageAsync(repository, ["1"], image.Manifest, local, null, null, Ct);
+        var layer = image.Layers[0];
+
+        proxy.AddRule(new FaultRule(Fault.Corrupt(), "GET", "/blobs/" + layer.Digest));
+        using var pulled = new DirectoryBlobStore();
+        var error = await Assert.ThrowsAsync<RegistryDigestMismatchException>(() =>
+            client.PullImageAsync(repository.WithTag("1"), Platform.Parse("linux/amd64"), pulled, null, Ct));
+
+        Assert.Equal(layer.Digest, error.Expected);
+        Assert.Contains("refused", error.Message, StringComparison.Ordinal);
+        Assert.False(pulled.Contains(layer.Digest));
+    }
+}

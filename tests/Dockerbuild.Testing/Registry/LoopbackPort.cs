@@ -1,0 +1,15 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Dockerbuild.Testing.Registry;
+
+/// <summary>Free loopback ports for components that cannot bind port 0 themselves.</summary>
+internal static class LoopbackPort
+{
+    public static int Next()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
