@@ -1,0 +1,115 @@
+namespace Dockerbuild.Oci.Layers;
+
+/// <summary>
+/// Turns a directory on disk into layer entries: lstat for type, mode, owner, mtime and device
+/// numbers; symlinks kept as links (never followed); files sharing an inode become hardlinks to the
+/// one that sorts first, as containerd's diff writer does. Sockets are skipped, as tar cannot hold them.
+/// File content is opened only when the entry is written.
+/// </summary>
+public static class DirectoryLayerSource
+{
+    private const string CapabilityAttribute = "security.capability";
+
+    public static IReadOnlyList<LayerEntry> Scan(string directory, DirectoryScanOptions? options = null)
+    {
+        options ??= new DirectoryScanOptions();
+        var root = Path.GetFullPath(directory);
+        var prefix = LayerPath.Normalize(options.PathPrefix);
+        var found = new List<(LayerEntry Entry, UnixStat Stat, byte[] Key)>();
+        if (prefix.Length > 0)
+        {
+            Add(found, root, prefix, options);
+        }
+
+        Walk(found, root, prefix, options);
+
+        found.Sort((a, b) => a.Key.AsSpan().SequenceCompareTo(b.Key));
+        var firstPathOfInode = new Dictionary<(uint, uint, ulong), string>();
+        var result = new List<LayerEntry>(found.Count);
+        foreach (var (entry, stat, _) in found)
+        {
+            if (entry.Type == LayerEntryType.RegularFile && stat.LinkCount > 1)
+            {
+                var inode = (stat.DevMajor, stat.DevMinor, stat.Inode);
+                if (firstPathOfInode.TryGetValue(inode, out var first))
+                {
+                    result.Add(entry with { Type = LayerEntryType.HardLink, LinkTarget = first, Size = 0, OpenContent = null });
+                    continue;
+                }
+
+                firstPathOfInode[inode] = entry.Path;
+            }
+
+            result.Add(entry);
+        }
+
+        return result;
+    }
+
+    private static void Walk(List<(LayerEntry, UnixStat, byte[])> found, string directory, string layerDirectory, DirectoryScanOptions options)
+    {
+        foreach (var child in Directory.EnumerateFileSystemEntries(directory))
+        {
+            var name = Path.GetFileName(child);
+            var layerPath = layerDirectory.Length == 0 ? name : layerDirectory + "/" + name;
+            if (Add(found, child, layerPath, options) == LayerEntryType.Directory)
+            {
+                Walk(found, child, layerPath, options);
+            }
+        }
+    }
+
+    private static LayerEntryType? Add(List<(LayerEntry, UnixStat, byte[])> found, string hostPath, string layerPath, DirectoryScanOptions options)
+    {
+        var stat = UnixNative.LStat(hostPath);
+        LayerEntryType? type = stat.Type switch
+        {
+            UnixStat.Regular => LayerEntryType.RegularFile,
+            UnixStat.Directory => LayerEntryType.Directory,
+            UnixStat.Symlink => LayerEntryType.SymbolicLink,
+            UnixStat.Char => LayerEntryType.CharacterDevice,
+            UnixStat.Block => LayerEntryType.BlockDevice,
+            UnixStat.Fifo => LayerEntryType.Fifo,
+            _ => null,
+        };
+        if (type is not { } entryType)
+        {
+            return null;
+        }
+
+        var isDevice = entryType is LayerEntryType.CharacterDevice or LayerEntryType.BlockDevice;
+        var entry = new LayerEntry
+        {
+            Path = layerPath,
+            Type = entryType,
+            Mode = stat.Permissions,
+            Uid = options.Uid ?? stat.Uid,
+            Gid = options.Gid ?? stat.Gid,
+            ModificationTime = stat.ModificationTime,
+            LinkTarget = entryType == LayerEntryType.SymbolicLink ? new FileInfo(hostPath).LinkTarget : null,
+            Size = entryType == LayerEntryType.RegularFile ? stat.Size : 0,
+            OpenContent = entryType == LayerEntryType.RegularFile ? _ => ValueTask.FromResult(OpenRead(hostPath)) : null,
+            DeviceMajor = isDevice ? stat.RdevMajor : 0,
+            DeviceMinor = isDevice ? stat.RdevMinor : 0,
+            ExtendedAttributes = options.IncludeCapabilities && entryType == LayerEntryType.RegularFile ? Capabilities(hostPath) : null,
+        };
+        found.Add((entry, stat, LayerPath.SortKey(layerPath)));
+        return entryType;
+    }
+
+    private static Stream OpenRead(string path) =>
+        new FileStream(path, new FileStreamOptions
+        {
+            Mode = FileMode.Open,
+            Access = FileAccess.Read,
+            Share = FileShare.Read,
+            BufferSize = 0,
+            Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
+        });
+
+    /// <summary>Only security.capability, as containerd's and docker's diff writers do: other xattrs are host detail.</summary>
+    private static IReadOnlyDictionary<string, byte[]>? Capabilities(string path) =>
+        UnixNative.TryLGetXattr(path, CapabilityAttribute) is { } value
+            ? new Dictionary<string, byte[]>(StringComparer.Ordinal) { [CapabilityAttribute] = value }
+            : null;
+}

@@ -1,0 +1,8 @@
+namespace Dockerbuild.Oci.Layers;
+
+public enum LayerCompression
+{
+    Gzip,
+    Zstd,
+    None,
+}

@@ -1,0 +1,338 @@
+using System.Formats.Tar;
+using System.Runtime.Versioning;
+using System.Text;
+
+namespace Dockerbuild.Oci.Layers;
+
+/// <summary>
+/// Applies a layer (plain, gzip or zstd tar) onto a root directory, streaming, and never writing
+/// outside that root: names climbing above it with ".." are refused, a leading '/' is dropped, every
+/// parent is resolved within the root (see <see cref="RootedPath"/>), an existing final component is
+/// replaced rather than followed, and hardlinks must point at something inside the root. Device
+/// nodes are skipped with a warning and setuid/setgid dropped unless acting as root.
+/// </summary>
+[UnsupportedOSPlatform("windows")]
+public static class LayerExtractor
+{
+    private const string WhiteoutPrefix = ".wh.";
+    private const string OpaqueWhiteout = ".wh..wh..opq";
+    private const UnixFileMode SetIdBits = UnixFileMode.SetUser | UnixFileMode.SetGroup;
+
+    public static async Task<LayerExtractResult> ExtractAsync(
+        Stream layer,
+        string targetRoot,
+        LayerExtractOptions options,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var root = Path.GetFullPath(targetRoot).TrimEnd('/');
+        Directory.CreateDirectory(root);
+        var session = new Session(root, options.AsRoot ?? Environment.IsPrivilegedProcess, options.Whiteouts);
+        if (session.Whiteouts == WhiteoutHandling.Overlay && !session.AsRoot)
+        {
+            throw new InvalidOperationException("Overlay whiteouts are character devices and trusted.* xattrs, which need root; extract with WhiteoutHandling.Apply instead.");
+        }
+
+        var tar = await LayerDecompression.OpenAsync(layer, cancellationToken).ConfigureAwait(false);
+        await using (tar.ConfigureAwait(false))
+        {
+            var reader = new TarReader(tar, leaveOpen: true);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
+                {
+                    await session.ApplyAsync(entry, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        session.FinishDirectories();
+        return new LayerExtractResult(session.EntryCount, session.Warnings);
+    }
+
+    private sealed class Session(string root, bool asRoot, WhiteoutHandling whiteouts)
+    {
+        private readonly HashSet<string> writtenByThisLayer = new(StringComparer.Ordinal);
+        private readonly List<(string Path, UnixFileMode Mode, DateTimeOffset Mtime)> directories = [];
+
+        public bool AsRoot => asRoot;
+
+        public WhiteoutHandling Whiteouts => whiteouts;
+
+        public List<string> Warnings { get; } = [];
+
+        public int EntryCount { get; private set; }
+
+        public async Task ApplyAsync(TarEntry entry, CancellationToken cancellationToken)
+        {
+            if (entry.EntryType is TarEntryType.GlobalExtendedAttributes)
+            {
+                return;
+            }
+
+            EntryCount++;
+            var components = RootedPath.Clean(entry.Name, entry.Name);
+            if (components.Count == 0)
+            {
+                // The root itself: its ownership and mode belong to whoever made the target directory.
+                return;
+            }
+
+            var baseName = components[^1];
+            components.RemoveAt(components.Count - 1);
+            if (baseName.StartsWith(WhiteoutPrefix, StringComparison.Ordinal))
+            {
+                ApplyWhiteout(entry.Name, components, baseName);
+                return;
+            }
+
+            var parent = EnsureDirectory(components, entry.Name);
+            var path = parent + "/" + baseName;
+            var isDirectory = entry.EntryType == TarEntryType.Directory;
+            RemoveExisting(path, keepDirectory: isDirectory);
+            writtenByThisLayer.Add(path);
+
+            switch (entry.EntryType)
+            {
+                case TarEntryType.Directory:
+                    Directory.CreateDirectory(path);
+                    break;
+                case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
+                    await WriteFileAsync(path, entry.DataStream, cancellationToken).ConfigureAwait(false);
+                    break;
+                case TarEntryType.SymbolicLink:
+                    File.CreateSymbolicLink(path, entry.LinkName);
+                    break;
+                case TarEntryType.HardLink:
+                    UnixNative.Link(HardlinkTarget(entry), path);
+                    return; // the link shares its target's inode, owner, mode and times
+                case TarEntryType.CharacterDevice or TarEntryType.BlockDevice when !asRoot:
+                    writtenByThisLayer.Remove(path);
+                    Warnings.Add($"skipped device node '{entry.Name}': creating devices needs root");
+                    return;
+                case TarEntryType.CharacterDevice or TarEntryType.BlockDevice or TarEntryType.Fifo:
+                    var device = (PosixTarEntry)entry;
+                    var type = entry.EntryType switch
+                    {
+                        TarEntryType.CharacterDevice => UnixStat.Char,
+                        TarEntryType.BlockDevice => UnixStat.Block,
+                        _ => UnixStat.Fifo,
+                    };
+                    UnixNative.MkNod(path, type, 0, device.DeviceMajor, device.DeviceMinor);
+                    break;
+                default:
+                    throw new InvalidDataException($"Layer entry '{entry.Name}' is of tar type {entry.EntryType}, which a layer cannot hold.");
+            }
+
+            ApplyMetadata(entry, path, isDirectory);
+        }
+
+        /// <summary>Directory modes and times last, deepest first, so writing their children cannot change them.</summary>
+        public void FinishDirectories()
+        {
+            for (var i = directories.Count - 1; i >= 0; i--)
+            {
+                var (path, mode, mtime) = directories[i];
+                File.SetUnixFileMode(path, mode);
+                UnixNative.LSetModificationTime(path, mtime);
+            }
+        }
+
+        private void ApplyMetadata(TarEntry entry, string path, bool isDirectory)
+        {
+            if (asRoot)
+            {
+                UnixNative.LChown(path, entry.Uid, entry.Gid);
+            }
+
+            if (entry is PaxTarEntry pax)
+            {
+                SetXattrs(pax, path);
+            }
+
+            var mode = asRoot ? entry.Mode : entry.Mode & ~SetIdBits;
+            if (isDirectory)
+            {
+                directories.Add((path, mode, entry.ModificationTime));
+                return;
+            }
+
+            if (entry.EntryType != TarEntryType.SymbolicLink)
+            {
+                // After lchown, which clears setuid/setgid.
+                File.SetUnixFileMode(path, mode);
+            }
+
+            UnixNative.LSetModificationTime(path, entry.ModificationTime);
+        }
+
+        private void SetXattrs(PaxTarEntry entry, string path)
+        {
+            const string prefix = "SCHILY.xattr.";
+            foreach (var (key, value) in entry.ExtendedAttributes)
+            {
+                if (!key.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var name = key[prefix.Length..];
+                if (!asRoot && !name.StartsWith("user.", StringComparison.Ordinal))
+                {
+                    Warnings.Add($"skipped xattr '{name}' of '{entry.Name}': setting it needs root");
+                    continue;
+                }
+
+                try
+                {
+                    // System.Formats.Tar decodes PAX values as UTF-8, so a binary value that is not valid
+                    // UTF-8 arrives altered; the kernel then rejects it and it becomes a warning.
+                    UnixNative.LSetXattr(path, name, Encoding.UTF8.GetBytes(value));
+                }
+                catch (IOException e)
+                {
+                    Warnings.Add($"could not set xattr '{name}' of '{entry.Name}': {e.Message}");
+                }
+            }
+        }
+
+        private async Task WriteFileAsync(string path, Stream? content, CancellationToken cancellationToken)
+        {
+            var file = new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                Share = FileShare.None,
+                BufferSize = 0,
+                Options = FileOptions.Asynchronous,
+            });
+            await using (file.ConfigureAwait(false))
+            {
+                if (content is not null)
+                {
+                    await content.CopyToAsync(file, 128 * 1024, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        private string HardlinkTarget(TarEntry entry)
+        {
+            var components = RootedPath.Clean(entry.LinkName, entry.Name);
+            if (components.Count == 0)
+            {
+                throw new UnsafeLayerException(entry.Name, "is a hardlink to the layer root");
+            }
+
+            var baseName = components[^1];
+            components.RemoveAt(components.Count - 1);
+            var target = RootedPath.Resolve(root, components, entry.Name) + "/" + baseName;
+            if (UnixNative.TryLStat(target) is not { } stat || stat.Type == UnixStat.Directory)
+            {
+                throw new UnsafeLayerException(entry.Name, $"is a hardlink to '{entry.LinkName}', which is not a file inside the layer root");
+            }
+
+            return target;
+        }
+
+        private void ApplyWhiteout(string entryName, List<string> parentComponents, string baseName)
+        {
+            var parent = EnsureDirectory(parentComponents, entryName);
+            if (baseName == OpaqueWhiteout)
+            {
+                if (whiteouts == WhiteoutHandling.Overlay)
+                {
+                    UnixNative.LSetXattr(parent, "trusted.overlay.opaque", "y"u8.ToArray());
+                }
+                else
+                {
+                    RemoveLowerContent(parent);
+                }
+
+                return;
+            }
+
+            var hidden = baseName[WhiteoutPrefix.Length..];
+            if (hidden is "" or "." or ".." || hidden.Contains('/', StringComparison.Ordinal))
+            {
+                throw new UnsafeLayerException(entryName, "is a whiteout of no valid name");
+            }
+
+            if (hidden.StartsWith(WhiteoutPrefix, StringComparison.Ordinal))
+            {
+                // Other AUFS metadata (.wh..wh.plnk and the like) means nothing outside AUFS.
+                return;
+            }
+
+            var path = parent + "/" + hidden;
+            RemoveExisting(path, keepDirectory: false);
+            if (whiteouts == WhiteoutHandling.Overlay)
+            {
+                UnixNative.MkNod(path, UnixStat.Char, 0, 0, 0);
+                writtenByThisLayer.Add(path);
+            }
+        }
+
+        /// <summary>Deletes what lower layers left under an opaque directory, keeping what this layer wrote.</summary>
+        private void RemoveLowerContent(string directory)
+        {
+            foreach (var child in Directory.EnumerateFileSystemEntries(directory))
+            {
+                if (!writtenByThisLayer.Contains(child))
+                {
+                    RemoveExisting(child, keepDirectory: false);
+                }
+                else if (UnixNative.LStat(child).Type == UnixStat.Directory)
+                {
+                    RemoveLowerContent(child);
+                }
+            }
+        }
+
+        /// <summary>The host path of a parent directory, creating what is missing; never through a symlink out of the root.</summary>
+        private string EnsureDirectory(List<string> components, string entryName)
+        {
+            var path = RootedPath.Resolve(root, components, entryName);
+            if (UnixNative.TryLStat(path) is { } stat)
+            {
+                if (stat.Type != UnixStat.Directory)
+                {
+                    throw new InvalidDataException($"Layer entry '{entryName}' needs '{path[root.Length..]}' to be a directory, but an earlier entry made it something else.");
+                }
+
+                return path;
+            }
+
+            // The resolved path has no symlinks in its existing part, so creating the rest stays inside.
+            var created = path;
+            while (!Directory.Exists(created))
+            {
+                writtenByThisLayer.Add(created);
+                created = Path.GetDirectoryName(created)!;
+            }
+
+            Directory.CreateDirectory(path);
+            return path;
+        }
+
+        private static void RemoveExisting(string path, bool keepDirectory)
+        {
+            if (UnixNative.TryLStat(path) is not { } stat)
+            {
+                return;
+            }
+
+            if (stat.Type == UnixStat.Directory)
+            {
+                if (!keepDirectory)
+                {
+                    // Does not follow symlinks inside: they are unlinked, not descended into.
+                    Directory.Delete(path, recursive: true);
+                }
+
+                return;
+            }
+
+            File.Delete(path);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using ZstdSharp;
+using ZstdSharp.Unsafe;
+
+namespace Dockerbuild.Oci.Layers;
+
+/// <summary>
+/// Writes a layer blob in one streaming pass: tar → sha256 (diffID) → compressor → sha256 and byte
+/// count (digest, size) → destination. Nothing is buffered beyond the compressor's chunks.
+/// </summary>
+public static class LayerWriter
+{
+    /// <summary>
+    /// Level 2 of the zlib-ng that .NET ships. On LayerBenchmarks' 100 MB mixed layer (CPU seconds,
+    /// one thread): level 1 takes 1.0 s for 65.0% of the tar, 2 takes 1.3 s for 57.1%, 3 takes 1.5 s
+    /// for 56.2%, and 6 (Go's default, which BuildKit uses) 3.2 s for 54.0%. Level 2 gives up about
+    /// 6% of size against 6 for 2.5 times the speed, which is the better trade when building and
+    /// pushing locally; set <see cref="LayerWriteOptions.CompressionLevel"/> for smaller blobs.
+    /// </summary>
+    public const int DefaultGzipLevel = 2;
+
+    /// <summary>zstd's own default, as BuildKit uses.</summary>
+    public const int DefaultZstdLevel = 3;
+
+    /// <summary>Writes <paramref name="entries"/> as a deterministic tar, compressed per <paramref name="options"/>.</summary>
+    public static Task<LayerDescriptorInfo> WriteAsync(
+        IEnumerable<LayerEntry> entries,
+        Stream destination,
+        LayerWriteOptions options,
+        CancellationToken cancellationToken) =>
+        WriteCoreAsync(
+            (tar, ct) => LayerTarWriter.WriteAsync(entries, tar, options.SourceDateEpoch, ct),
+            destination,
+            options,
+            cancellationToken);
+
+    /// <summary>Compresses an existing uncompressed tar (docker import, foreign layers) as it is.</summary>
+    public static Task<LayerDescriptorInfo> CompressAsync(
+        Stream uncompressedTar,
+        Stream destination,
+        LayerWriteOptions options,
+        CancellationToken cancellationToken) =>
+        WriteCoreAsync(
+            (tar, ct) => uncompressedTar.CopyToAsync(tar, 128 * 1024, ct),
+            destination,
+            options,
+            cancellationToken);
+
+    public static string MediaTypeOf(LayerCompression compression, bool dockerMediaTypes) => compression switch
+    {
+        LayerCompression.Gzip => dockerMediaTypes ? MediaTypes.DockerLayerGzip : MediaTypes.OciLayerGzip,
+        LayerCompression.Zstd => MediaTypes.OciLayerZstd,
+        LayerCompression.None => MediaTypes.OciLayer,
+        _ => throw new ArgumentOutOfRangeException(nameof(compression), compression, "Unknown layer compression."),
+    };
+
+    private static async Task<LayerDescriptorInfo> WriteCoreAsync(
+        Func<Stream, CancellationToken, Task> writeTar,
+        Stream destination,
+        LayerWriteOptions options,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentNullException.ThrowIfNull(options);
+        var threads = Math.Max(1, options.CompressionThreads);
+
+        await using var compressed = new HashingWriteStream(destination);
+        HashingWriteStream uncompressed;
+        switch (options.Compression)
+        {
+            case LayerCompression.Gzip:
+            {
+                await using var gzip = new ParallelGzipStream(compressed, options.CompressionLevel ?? DefaultGzipLevel, threads);
+                uncompressed = new HashingWriteStream(gzip);
+                await writeTar(uncompressed, cancellationToken).ConfigureAwait(false);
+                await gzip.FinishAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            }
+
+            case LayerCompression.Zstd:
+            {
+                var zstd = new CompressionStream(compressed, options.CompressionLevel ?? DefaultZstdLevel, leaveOpen: true);
+                await using (zstd.ConfigureAwait(false))
+                {
+                    if (threads > 1)
+                    {
+                        zstd.SetParameter(ZSTD_cParameter.ZSTD_c_nbWorkers, threads);
+                    }
+
+                    uncompressed = new HashingWriteStream(zstd);
+                    await writeTar(uncompressed, cancellationToken).ConfigureAwait(false);
+                }
+
+                break;
+            }
+
+            case LayerCompression.None:
+                uncompressed = new HashingWriteStream(compressed);
+                await writeTar(uncompressed, cancellationToken).ConfigureAwait(false);
+                break;
+
+            default:
+                throw new ArgumentOutOfRangeException(nameof(options), options.Compression, "Unknown layer compression.");
+        }
+
+        await compressed.FlushAsync(cancellationToken).ConfigureAwait(false);
+        using (uncompressed)
+        {
+            return new LayerDescriptorInfo(
+                uncompressed.GetDigest(),
+                compressed.GetDigest(),
+                compressed.Length,
+                MediaTypeOf(options.Compression, options.DockerMediaTypes),
+                uncompressed.Length);
+        }
+    }
+}

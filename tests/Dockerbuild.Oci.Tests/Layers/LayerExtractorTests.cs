@@ -1,0 +1,142 @@
+using Dockerbuild.Oci.Layers;
+using Dockerbuild.Testing;
+
+namespace Dockerbuild.Oci.Tests.Layers;
+
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class LayerExtractorTests
+{
+    [Fact]
+    public async Task LinksInsideTheRootAreKeptAsTheyAre()
+    {
+        using var sandbox = new Sandbox();
+        var layer = new CraftedLayer()
+            .Directory("etc")
+            .File("etc/hostname", "box")
+            .Symlink("abs", "/etc/hostname")
+            .Symlink("rel", "etc/hostname")
+            .HardLink("hard", "etc/hostname")
+            .HardLink("hard-abs", "/etc/hostname");
+
+        await sandbox.ExtractAsync(layer);
+
+        Assert.Equal("/etc/hostname", new FileInfo(sandbox.InRoot("abs")).LinkTarget);
+        Assert.Equal("etc/hostname", new FileInfo(sandbox.InRoot("rel")).LinkTarget);
+        var inode = UnixNative.LStat(sandbox.InRoot("etc/hostname")).Inode;
+        Assert.Equal(inode, UnixNative.LStat(sandbox.InRoot("hard")).Inode);
+        Assert.Equal(inode, UnixNative.LStat(sandbox.InRoot("hard-abs")).Inode);
+        Assert.Equal(3u, UnixNative.LStat(sandbox.InRoot("hard")).LinkCount);
+        sandbox.AssertOutsideUntouched();
+    }
+
+    [Fact]
+    public async Task WhiteoutsDeleteWhatLowerLayersWrote()
+    {
+        using var sandbox = new Sandbox();
+        await sandbox.ExtractAsync(new CraftedLayer().File("keep").File("gone").File("dir/a").File("dir/b").File("tree/x/y"));
+
+        await sandbox.ExtractAsync(new CraftedLayer().File(".wh.gone", "").File("dir/.wh.a", "").File(".wh.tree", "").File(".wh.never-existed", ""));
+
+        Assert.True(File.Exists(sandbox.InRoot("keep")));
+        Assert.False(Path.Exists(sandbox.InRoot("gone")));
+        Assert.False(Path.Exists(sandbox.InRoot("dir/a")));
+        Assert.True(File.Exists(sandbox.InRoot("dir/b")));
+        Assert.False(Path.Exists(sandbox.InRoot("tree")));
+        Assert.False(Path.Exists(sandbox.InRoot(".wh.gone")));
+    }
+
+    [Fact]
+    public async Task AnOpaqueDirectoryHidesLowerContentButKeepsItsOwnWhereverItComes()
+    {
+        using var sandbox = new Sandbox();
+        await sandbox.ExtractAsync(new CraftedLayer().File("dir/lower").File("dir/sub/lower").File("other/lower"));
+
+        // "dir/-early" sorts before the marker, "dir/sub/new" after it: both are this layer's.
+        await sandbox.ExtractAsync(new CraftedLayer().File("dir/-early").File("dir/.wh..wh..opq", "").File("dir/sub/new"));
+
+        Assert.Equal(["-early", "sub"], Directory.EnumerateFileSystemEntries(sandbox.InRoot("dir")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(["new"], Directory.EnumerateFileSystemEntries(sandbox.InRoot("dir/sub")).Select(Path.GetFileName));
+        Assert.True(File.Exists(sandbox.InRoot("other/lower")));
+    }
+
+    [Fact]
+    public async Task OverlayWhiteoutsBecomeCharacterDevicesAndOpaqueXattrs()
+    {
+        if (!Environment.IsPrivilegedProcess)
+        {
+            Require.Fail("overlay whiteouts need root");
+        }
+
+        using var sandbox = new Sandbox();
+
+        await sandbox.ExtractAsync(new CraftedLayer().File(".wh.gone", "").File("dir/.wh..wh..opq", "").File("dir/new"), new LayerExtractOptions { Whiteouts = WhiteoutHandling.Overlay });
+
+        var whiteout = UnixNative.LStat(sandbox.InRoot("gone"));
+        Assert.Equal((UnixStat.Char, 0, 0), (whiteout.Type, whiteout.RdevMajor, whiteout.RdevMinor));
+        Assert.Equal("y"u8.ToArray(), UnixNative.TryLGetXattr(sandbox.InRoot("dir"), "trusted.overlay.opaque"));
+        Assert.True(File.Exists(sandbox.InRoot("dir/new")));
+    }
+
+    [Fact]
+    public async Task DeviceNodesAreCreatedAsRoot()
+    {
+        if (!Environment.IsPrivilegedProcess)
+        {
+            Require.Fail("device nodes need root");
+        }
+
+        using var sandbox = new Sandbox();
+
+        await sandbox.ExtractAsync(new CraftedLayer().Device("dev/null", 1, 3), new LayerExtractOptions { AsRoot = true });
+
+        var stat = UnixNative.LStat(sandbox.InRoot("dev/null"));
+        Assert.Equal((UnixStat.Char, 1, 3), (stat.Type, stat.RdevMajor, stat.RdevMinor));
+    }
+
+    [Theory]
+    [InlineData(LayerCompression.Gzip)]
+    [InlineData(LayerCompression.Zstd)]
+    [InlineData(LayerCompression.None)]
+    public async Task WriteThenExtractKeepsModesOwnersTimesAndLinks(LayerCompression compression)
+    {
+        using var sandbox = new Sandbox();
+        // Names are not kept on disk, and "bin" is given so the tree has no implicitly made parent.
+        LayerEntry[] entries = [.. SampleLayers.Mixed().Select(e => e with { UserName = "", GroupName = "" }), LayerEntry.Directory("bin") with { ModificationTime = SampleLayers.Mtime }];
+        using var blob = new MemoryStream();
+        await LayerWriter.WriteAsync(entries, blob, new LayerWriteOptions { Compression = compression }, TestContext.Current.CancellationToken);
+        blob.Position = 0;
+
+        await LayerExtractor.ExtractAsync(blob, sandbox.Root, new LayerExtractOptions(), TestContext.Current.CancellationToken);
+
+        Assert.Equal("data/blob.bin", new FileInfo(sandbox.InRoot("app/current")).LinkTarget);
+        Assert.Equal("/etc/hostname", new FileInfo(sandbox.InRoot("app/etc-link")).LinkTarget);
+        Assert.Equal(UnixNative.LStat(sandbox.InRoot("app/run.sh")).Inode, UnixNative.LStat(sandbox.InRoot("app/run-again.sh")).Inode);
+        Assert.Equal(SampleLayers.Mtime, UnixNative.LStat(sandbox.InRoot("app")).ModificationTime);
+        Assert.Equal(SampleLayers.Mtime, UnixNative.LStat(sandbox.InRoot("app/etc-link")).ModificationTime);
+        Assert.Equal(0b001_111_111_111, UnixNative.LStat(sandbox.InRoot("tmp")).Permissions);
+        if (Environment.IsPrivilegedProcess)
+        {
+            Assert.Equal(0b100_111_101_101, UnixNative.LStat(sandbox.InRoot("bin/su")).Permissions);
+            Assert.Equal((1000, 1001), (UnixNative.LStat(sandbox.InRoot("app/data")).Uid, UnixNative.LStat(sandbox.InRoot("app/data")).Gid));
+
+            // Scanning the extracted tree gives back the very same tar: nothing was lost on the way.
+            var rescanned = DirectoryLayerSource.Scan(sandbox.Root);
+            Assert.Equal(await SampleLayers.TarBytesAsync(entries), await SampleLayers.TarBytesAsync(rescanned));
+        }
+    }
+
+    [Fact]
+    public async Task ExtractionStreamsALayerBiggerThanItsBuffers()
+    {
+        using var sandbox = new Sandbox();
+        var content = new byte[20 * 1024 * 1024];
+        new Random(3).NextBytes(content);
+        using var blob = new MemoryStream();
+        await LayerWriter.WriteAsync([LayerEntry.File("big", content)], blob, new LayerWriteOptions(), TestContext.Current.CancellationToken);
+        blob.Position = 0;
+
+        await LayerExtractor.ExtractAsync(blob, sandbox.Root, new LayerExtractOptions(), TestContext.Current.CancellationToken);
+
+        Assert.Equal(content, await File.ReadAllBytesAsync(sandbox.InRoot("big"), TestContext.Current.CancellationToken));
+    }
+}
