@@ -1,0 +1,91 @@
+using System.CommandLine;
+using Dockerbuild.Oci;
+using Dockerbuild.Oci.Storage;
+
+namespace Dockerbuild.Cli.Commands.Images;
+
+/// <summary>
+/// <c>dockerbuild images [-a] [-q] [--digests] [--no-trunc] [--filter K=V] [REPO[:TAG]]</c>: the local images
+/// as docker lists them, one row per tag (REPOSITORY TAG [DIGEST] IMAGE ID CREATED SIZE), <c>&lt;none&gt;</c>
+/// for dangling images.
+/// </summary>
+internal sealed class ImagesCommand(CliHost host, string name = "images") : ICliCommand
+{
+    private const string None = "<none>";
+
+    public Command Create()
+    {
+        var repository = new Argument<string?>("REPOSITORY[:TAG]") { Description = "Only images of this repository (and tag)", Arity = ArgumentArity.ZeroOrOne };
+        var all = new Option<bool>("--all", "-a") { Description = "Show all images (there are no intermediate images to hide)" };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "Only show image IDs" };
+        var digests = new Option<bool>("--digests") { Description = "Show digests" };
+        var noTrunc = new Option<bool>("--no-trunc") { Description = "Don't truncate output" };
+        var filters = new Option<string[]>("--filter", "-f") { Description = "Filter output: dangling=true|false, reference=PATTERN, before=IMAGE, since=IMAGE" };
+        var command = new Command(name, "List images") { repository, all, quiet, digests, noTrunc, filters };
+        if (name == "ls")
+        {
+            command.Aliases.Add("list");
+        }
+
+        ImageCommandAction.Set(command, host, async (context, cancellationToken) =>
+        {
+            var parse = context.ParseResult;
+            var images = await context.Store.ListAsync(cancellationToken);
+            var filter = await ImageFilter.CreateAsync(context.Store, parse.GetValue(filters) ?? [], parse.GetValue(repository), cancellationToken);
+            var full = parse.GetValue(noTrunc);
+            var rows = new List<(ImageRecord Image, string Repository, string Tag, string Digest)>();
+            foreach (var image in images.Where(filter.Includes))
+            {
+                rows.AddRange(RowsOf(image, filter).Select(row => (image, row.Repository, row.Tag, row.Digest)));
+            }
+
+            if (parse.GetValue(quiet))
+            {
+                foreach (var id in rows.Select(row => Id(row.Image, full)).Distinct())
+                {
+                    await context.Output.WriteLineAsync(id);
+                }
+
+                return CommandLineApp.Success;
+            }
+
+            var showDigests = parse.GetValue(digests);
+            var table = showDigests
+                ? new TableWriter("REPOSITORY", "TAG", "DIGEST", "IMAGE ID", "CREATED", "SIZE")
+                : new TableWriter("REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE");
+            var now = DateTimeOffset.UtcNow;
+            foreach (var row in rows)
+            {
+                var tail = new[] { Id(row.Image, full), HumanUnits.Ago(row.Image.Created, now), HumanUnits.Size(row.Image.Size) };
+                table.Add(showDigests ? [row.Repository, row.Tag, row.Digest, .. tail] : [row.Repository, row.Tag, .. tail]);
+            }
+
+            await table.WriteAsync(context.Output);
+            return CommandLineApp.Success;
+        });
+        return command;
+    }
+
+    private static string Id(ImageRecord image, bool full) => full ? image.Id.ToString() : image.Id.Short;
+
+    private static IEnumerable<(string Repository, string Tag, string Digest)> RowsOf(ImageRecord image, ImageFilter filter)
+    {
+        var digests = image.RepoDigests.ToList();
+        string DigestOf(ImageReference name) => digests.FirstOrDefault(d => d.Name == name.Name)?.Digest?.ToString() ?? None;
+
+        var tags = image.Tags.Where(filter.Includes).OrderBy(t => t.FamiliarString, StringComparer.Ordinal).ToList();
+        if (tags.Count > 0)
+        {
+            return tags.Select(t => (t.FamiliarName, t.Tag!, DigestOf(t)));
+        }
+
+        if (!image.IsDangling || !filter.ShowsUntagged)
+        {
+            return [];
+        }
+
+        return digests.Count > 0
+            ? digests.DistinctBy(d => d.Name).Select(d => (d.FamiliarName, None, d.Digest!.Value.ToString()))
+            : [(None, None, None)];
+    }
+}
