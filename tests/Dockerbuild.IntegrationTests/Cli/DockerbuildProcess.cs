@@ -11,8 +11,8 @@ internal sealed class DockerbuildProcess : IDisposable
     public DockerbuildProcess()
     {
         Home = Directory.CreateTempSubdirectory("dockerbuild-cli-").FullName;
-        Root = Path.Combine(Home, "store");
-        DockerConfig = Path.Combine(Home, "docker-config");
+        Root = System.IO.Path.Combine(Home, "store");
+        DockerConfig = System.IO.Path.Combine(Home, "docker-config");
         Directory.CreateDirectory(DockerConfig);
     }
 
@@ -22,7 +22,10 @@ internal sealed class DockerbuildProcess : IDisposable
 
     public string DockerConfig { get; }
 
-    public string ConfigJson => Path.Combine(DockerConfig, "config.json");
+    /// <summary>PATH for the process (e.g. with a credential helper in front); the test's own by default.</summary>
+    public string? Path { get; set; }
+
+    public string ConfigJson => System.IO.Path.Combine(DockerConfig, "config.json");
 
     public async Task<CliResult> RunAsync(params string[] arguments) => await RunAsync(null, arguments);
 
@@ -35,7 +38,7 @@ internal sealed class DockerbuildProcess : IDisposable
             RedirectStandardError = true,
             WorkingDirectory = Home,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "dockerbuild.dll"));
+        start.ArgumentList.Add(System.IO.Path.Combine(AppContext.BaseDirectory, "dockerbuild.dll"));
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -44,6 +47,10 @@ internal sealed class DockerbuildProcess : IDisposable
         start.Environment["DOCKERBUILD_ROOT"] = Root;
         start.Environment["DOCKER_CONFIG"] = DockerConfig;
         start.Environment["HOME"] = Home;
+        if (Path is not null)
+        {
+            start.Environment["PATH"] = Path;
+        }
         foreach (var name in new[] { "DOCKERBUILD_REGISTRY_USER", "DOCKERBUILD_REGISTRY_PASSWORD", "DOTNET_CONTAINER_REGISTRY_UNAME", "DOTNET_CONTAINER_REGISTRY_PWORD" })
         {
             start.Environment.Remove(name);

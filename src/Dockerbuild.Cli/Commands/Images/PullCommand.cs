@@ -71,7 +71,7 @@ internal sealed class PullCommand(CliHost host) : ICliCommand
 
         var layers = manifest.IsIndex ? [] : manifest.ParseManifest().Value.Layers.Select(layer => layer.Digest).ToList();
         var display = new TransferDisplay(output, host.IsOutputTerminal, TransferDirection.Pull, layers);
-        display.Start(layers);
+        display.Start(layers.Where(layer => !context.Store.Blobs.Contains(layer)));
         var pulled = await client.PullImageAsync(reference.WithoutTagOrDigest().WithDigest(top.Digest), platform, context.Store.Blobs, display, cancellationToken);
         display.Finish();
 
