@@ -31,7 +31,13 @@ public static class BuildChecks
         ArgumentNullException.ThrowIfNull(syntax);
         ArgumentNullException.ThrowIfNull(bound);
         buildArgs ??= new Dictionary<string, string>();
-        var sink = new FindingSink(Config(bound, buildArgs));
+        var config = Config(bound, buildArgs);
+        if (config.SkipAll)
+        {
+            return [];
+        }
+
+        var sink = new FindingSink(config);
 
         SyntaxChecks.Run(syntax, sink);
         StageChecks.CheckNames(bound, sink);

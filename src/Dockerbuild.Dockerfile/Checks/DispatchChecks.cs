@@ -255,7 +255,7 @@ internal sealed partial class DispatchChecks(
 
         var undefined = result.Unmatched.Where(n => !state.Scope.IsDeclaredArg(n) && !NonEnvArgs.Contains(n)).Order(StringComparer.Ordinal).ToList();
         certain = state.EnvKnown || undefined.Count == 0;
-        if (state.EnvKnown)
+        if (state.EnvKnown && sink.IsEnabled(CheckRules.UndefinedVar))
         {
             foreach (var name in undefined)
             {

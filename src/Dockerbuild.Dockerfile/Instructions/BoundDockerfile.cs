@@ -18,4 +18,20 @@ public sealed record BoundDockerfile(
     /// <summary>Parses and binds Dockerfile text: <see cref="DockerfileParser.Parse"/> then <see cref="DockerfileBinder.Bind"/>.</summary>
     /// <exception cref="DockerfileException">The text does not parse or does not bind.</exception>
     public static BoundDockerfile Load(string text, string fileName) => DockerfileBinder.Bind(DockerfileParser.Parse(text, fileName));
+
+    /// <summary>
+    /// The stage a <c>COPY --from</c>, <c>--mount=from=</c> or FROM refers to, as BuildKit resolves it: a
+    /// number is a stage index, anything else a stage name (case-insensitive). Null when no stage
+    /// matches, so the reference is an image or a named context. Whether the stage comes early enough
+    /// is the caller's to check (BuildKit: a stage can only use stages defined before it).
+    /// </summary>
+    public Stage? FindStage(string reference)
+    {
+        if (int.TryParse(reference, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index))
+        {
+            return index < Stages.Count ? Stages[index] : null;
+        }
+
+        return Stages.FirstOrDefault(s => string.Equals(s.Name, reference, StringComparison.OrdinalIgnoreCase));
+    }
 }
