@@ -17,10 +17,10 @@ public sealed record ImageConfig
     public string? Author { get; init; }
 
     [JsonPropertyName("architecture")]
-    public string Architecture { get; init; } = "";
+    public string Architecture { get; init => field = value ?? ""; } = "";
 
     [JsonPropertyName("os")]
-    public string Os { get; init; } = "";
+    public string Os { get; init => field = value ?? ""; } = "";
 
     [JsonPropertyName("os.version")]
     public string? OsVersion { get; init; }
@@ -32,10 +32,10 @@ public sealed record ImageConfig
     public string? Variant { get; init; }
 
     [JsonPropertyName("config")]
-    public ContainerConfig Config { get; init; } = new();
+    public ContainerConfig Config { get; init => field = value ?? new(); } = new();
 
     [JsonPropertyName("rootfs")]
-    public RootFs RootFs { get; init; } = new();
+    public RootFs RootFs { get; init => field = value ?? new(); } = new();
 
     [JsonPropertyName("history")]
     public IReadOnlyList<History>? History { get; init; }
@@ -48,6 +48,24 @@ public sealed record ImageConfig
     /// <summary>The platform the config declares.</summary>
     [JsonIgnore]
     public Platform Platform => new(Os, Architecture) { Variant = Variant, OsVersion = OsVersion, OsFeatures = OsFeatures };
+
+    /// <summary>A copy with one more layer on top and the history step that made it.</summary>
+    public ImageConfig WithLayer(Digest diffId, History history)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        return this with
+        {
+            RootFs = RootFs with { DiffIds = [.. RootFs.DiffIds, diffId] },
+            History = [.. History ?? [], history with { EmptyLayer = false }],
+        };
+    }
+
+    /// <summary>A copy with a history step that changed only metadata (ENV, CMD, ...): no layer.</summary>
+    public ImageConfig WithEmptyLayerHistory(History history)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        return this with { History = [.. History ?? [], history with { EmptyLayer = true }] };
+    }
 
     /// <summary>A copy declaring <paramref name="platform"/>.</summary>
     public ImageConfig WithPlatform(Platform platform)

@@ -8,7 +8,7 @@ public sealed record ImageIndex
     [JsonConstructor]
     public ImageIndex(IReadOnlyList<Descriptor> manifests)
     {
-        Manifests = manifests;
+        Manifests = manifests ?? [];
     }
 
     [JsonPropertyName("schemaVersion")]

@@ -8,8 +8,8 @@ public sealed record ImageManifest
     [JsonConstructor]
     public ImageManifest(Descriptor config, IReadOnlyList<Descriptor> layers)
     {
-        Config = config;
-        Layers = layers;
+        Config = config ?? throw new ArgumentNullException(nameof(config));
+        Layers = layers ?? [];
     }
 
     [JsonPropertyName("schemaVersion")]
@@ -32,6 +32,13 @@ public sealed record ImageManifest
 
     [JsonPropertyName("annotations")]
     public IReadOnlyDictionary<string, string>? Annotations { get; init; }
+
+    /// <summary>A copy with one more layer on top.</summary>
+    public ImageManifest WithLayer(Descriptor layer)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        return this with { Layers = [.. Layers, layer] };
+    }
 
     /// <summary>Whether this is Docker's schema 2 rather than OCI (the field is optional in OCI).</summary>
     [JsonIgnore]

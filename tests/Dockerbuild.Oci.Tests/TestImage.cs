@@ -8,7 +8,7 @@ namespace Dockerbuild.Oci.Tests;
 /// <summary>A small real image built in memory: gzip tar layers made with System.Formats.Tar, a config and a manifest.</summary>
 internal sealed record TestImage(RawJson<ImageManifest> Manifest, RawJson<ImageConfig> Config, IReadOnlyList<(Descriptor Descriptor, byte[] Bytes, Digest DiffId)> Layers)
 {
-    public static TestImage Create(string seed, int layers = 2, bool docker = false, DateTimeOffset? created = null)
+    public static TestImage Create(string seed, int layers = 2, bool docker = false, DateTimeOffset? created = null, string architecture = "amd64")
     {
         var built = new List<(Descriptor, byte[], Digest)>();
         for (var i = 0; i < layers; i++)
@@ -22,7 +22,7 @@ internal sealed record TestImage(RawJson<ImageManifest> Manifest, RawJson<ImageC
         var config = RawJson<ImageConfig>.Create(new ImageConfig
         {
             Created = when,
-            Architecture = "amd64",
+            Architecture = architecture,
             Os = "linux",
             Config = new ContainerConfig { Env = ["PATH=/usr/local/bin:/usr/bin:/bin", "SEED=" + seed], Cmd = ["/bin/sh"], Labels = new Dictionary<string, string> { ["seed"] = seed } },
             RootFs = new RootFs { DiffIds = [.. built.Select(layer => layer.Item3)] },

@@ -18,9 +18,9 @@ internal sealed class ArchiveSpool : IDisposable
 
     public string Root { get; }
 
-    public static async Task<ArchiveSpool> ExtractAsync(Stream tar, CancellationToken cancellationToken)
+    public static async Task<ArchiveSpool> ExtractAsync(Stream tar, string parentDirectory, CancellationToken cancellationToken)
     {
-        var spool = new ArchiveSpool(Path.Combine(Path.GetTempPath(), "dockerbuild-load-" + Guid.NewGuid().ToString("N")));
+        var spool = new ArchiveSpool(Path.Combine(parentDirectory, "load-" + Guid.NewGuid().ToString("N")));
         Directory.CreateDirectory(spool.Root);
         try
         {

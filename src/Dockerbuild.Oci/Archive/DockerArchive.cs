@@ -35,7 +35,7 @@ public static class DockerArchive
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(images);
-        var spool = Path.Combine(Path.GetTempPath(), "dockerbuild-save-" + Guid.NewGuid().ToString("N"));
+        var spool = Path.Combine(source is BlobStore store ? store.TemporaryDirectory : Path.GetTempPath(), "save-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(spool);
         try
         {
@@ -119,7 +119,8 @@ public static class DockerArchive
         var (content, _) = await ArchiveCompression.OpenAsync(input, cancellationToken).ConfigureAwait(false);
         await using (content.ConfigureAwait(false))
         {
-            using var spool = await ArchiveSpool.ExtractAsync(content, cancellationToken).ConfigureAwait(false);
+            // Spooled beside the store: on its (disk) filesystem rather than a possibly RAM-backed /tmp.
+            using var spool = await ArchiveSpool.ExtractAsync(content, store.TemporaryDirectory, cancellationToken).ConfigureAwait(false);
             if (spool.Exists(ManifestFile))
             {
                 return await LoadDockerAsync(spool, store, cancellationToken).ConfigureAwait(false);

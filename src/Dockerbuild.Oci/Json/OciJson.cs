@@ -40,7 +40,7 @@ public static class OciJson
             return JsonSerializer.Deserialize(json, TypeInfo<T>())
                 ?? throw new OciFormatException($"Expected a JSON object for {typeof(T).Name}, found null.");
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or ArgumentNullException)
         {
             throw new OciFormatException($"Invalid {typeof(T).Name} JSON: {e.Message}", e);
         }

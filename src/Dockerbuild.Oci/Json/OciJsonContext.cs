@@ -5,7 +5,6 @@ namespace Dockerbuild.Oci.Json;
 
 [JsonSourceGenerationOptions(
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    RespectNullableAnnotations = true,
     RespectRequiredConstructorParameters = true,
     Converters = [typeof(DigestConverter), typeof(GoTimeConverter), typeof(SortedMapConverter)])]
 [JsonSerializable(typeof(Descriptor))]

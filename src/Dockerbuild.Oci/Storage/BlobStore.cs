@@ -169,7 +169,10 @@ public sealed class BlobStore : IBlobSource, Registry.IBlobSink
         return true;
     }
 
-    /// <summary>Removes temporary files older than <paramref name="olderThan"/>: what crashed writers left behind.</summary>
+    /// <summary>
+    /// Removes temporary files and spool directories (archive load/save) untouched for
+    /// <paramref name="olderThan"/>: what crashed writers left behind.
+    /// </summary>
     public int SweepTemporaryFiles(TimeSpan olderThan)
     {
         if (!Directory.Exists(TemporaryDirectory))
@@ -179,13 +182,22 @@ public sealed class BlobStore : IBlobSource, Registry.IBlobSink
 
         var removed = 0;
         var cutoff = DateTime.UtcNow - olderThan;
-        foreach (var path in Directory.EnumerateFiles(TemporaryDirectory, TemporaryPrefix + "*"))
+        foreach (var entry in new DirectoryInfo(TemporaryDirectory).EnumerateFileSystemInfos())
         {
             try
             {
-                if (File.GetLastWriteTimeUtc(path) <= cutoff)
+                if (entry is DirectoryInfo directory)
                 {
-                    File.Delete(path);
+                    var lastTouched = directory.EnumerateFiles("*", SearchOption.AllDirectories).Select(file => file.LastWriteTimeUtc).Append(directory.LastWriteTimeUtc).Max();
+                    if (lastTouched <= cutoff)
+                    {
+                        directory.Delete(recursive: true);
+                        removed++;
+                    }
+                }
+                else if (entry.LastWriteTimeUtc <= cutoff)
+                {
+                    entry.Delete();
                     removed++;
                 }
             }

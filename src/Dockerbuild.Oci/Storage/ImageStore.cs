@@ -38,15 +38,16 @@ public sealed class ImageStore
     {
         var image = await DescribeAsync(manifestDigest, cancellationToken).ConfigureAwait(false);
         var keys = (names ?? []).Select(NameKey).ToList();
-        await UpdateAsync(index =>
+        return await UpdateAsync(index =>
         {
             index.Images[manifestDigest.ToString()] = image;
             foreach (var key in keys)
             {
                 index.Names[key] = manifestDigest.ToString();
             }
+
+            return Records(index).Single(record => record.ManifestDigest == manifestDigest);
         }, cancellationToken).ConfigureAwait(false);
-        return (await FindByManifestAsync(manifestDigest, cancellationToken).ConfigureAwait(false))!;
     }
 
     /// <summary>Points <paramref name="name"/> (a tag, <c>latest</c> when none, or a digest reference) at an image already in the store.</summary>
@@ -431,11 +432,5 @@ public sealed class ImageStore
         }
 
         return result;
-    }
-
-    private async Task<ImageRecord?> FindByManifestAsync(Digest manifestDigest, CancellationToken cancellationToken)
-    {
-        var index = await ReadIndexAsync(cancellationToken).ConfigureAwait(false);
-        return Records(index).FirstOrDefault(image => image.ManifestDigest == manifestDigest);
     }
 }

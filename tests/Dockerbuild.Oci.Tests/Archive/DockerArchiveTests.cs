@@ -170,6 +170,29 @@ public sealed class DockerArchiveTests : StoreFixture
     }
 
     [Fact]
+    public async Task SavingAMultiPlatformIndexSavesTheImageForThisPlatform()
+    {
+        var here = TestImage.Create("here", architecture: Platform.Current.Architecture);
+        var other = TestImage.Create("other", architecture: "s390x");
+        await here.WriteToAsync(Store);
+        var index = RawJson<ImageIndex>.Create(new ImageIndex(
+        [
+            other.ManifestDescriptor with { Platform = new Platform("linux", "s390x") },
+            here.ManifestDescriptor with { Platform = Platform.Current },
+        ]));
+        var indexDescriptor = await Store.WriteAsync(index, MediaTypes.OciIndex, Token);
+        var path = Temp.Combine("multi.tar");
+        await using (var output = File.Create(path))
+        {
+            await DockerArchive.WriteAsync(output, Store, [new NamedImage(indexDescriptor, [ImageReference.Parse("multi:1")])], Token);
+        }
+
+        var entries = await ReadEntriesAsync(path);
+
+        Assert.Equal($"[{{\"Config\":\"blobs/sha256/{here.Config.Digest.Hex}\",\"RepoTags\":[\"multi:1\"],\"Layers\":[{string.Join(',', here.Layers.Select(layer => $"\"blobs/sha256/{layer.DiffId.Hex}\""))}]}}]\n", entries["manifest.json"]);
+    }
+
+    [Fact]
     public async Task ALayerThatIsNotWhatTheConfigSaysIsRefused()
     {
         var tar = TestImage.Tar(new Dictionary<string, string> { ["a"] = "a" });

@@ -27,6 +27,11 @@ public sealed class OciLayoutTests : StoreFixture
         Assert.Equal(image.Manifest.Digest.ToString(), inspect.RootElement.GetProperty("Digest").GetString());
         Assert.Equal(image.Layers.Select(layer => layer.Descriptor.Digest.ToString()), inspect.RootElement.GetProperty("Layers").EnumerateArray().Select(layer => layer.GetString()));
         Assert.Equal("amd64", inspect.RootElement.GetProperty("Architecture").GetString());
+
+        var copied = Temp.Combine("dir-copy");
+        await Tool.RunAsync(skopeo, "copy", "--quiet", $"oci:{dir}:v1", $"dir:{copied}");
+        Assert.Equal(image.Manifest.Bytes.ToArray(), await File.ReadAllBytesAsync(Path.Combine(copied, "manifest.json"), Token));
+        Assert.All(image.Layers, layer => Assert.Equal(layer.Bytes, File.ReadAllBytes(Path.Combine(copied, layer.Descriptor.Digest.Hex))));
     }
 
     [Fact]
@@ -75,6 +80,34 @@ public sealed class OciLayoutTests : StoreFixture
         Assert.Equal(image.Config.Digest, manifest.Value.Config.Digest);
         Assert.All(manifest.Value.Layers, layer => Assert.True(target.Contains(layer.Digest)));
         Assert.Equal(image.Config.Bytes.ToArray(), await target.ReadAllBytesAsync(image.Config.Digest, Token));
+    }
+
+    [Fact]
+    public async Task AMultiPlatformIndexIsResolvedBySkopeo()
+    {
+        var skopeo = Require.Executable("skopeo", "skopeo");
+        var amd64 = TestImage.Create("x86", architecture: "amd64");
+        var arm64 = TestImage.Create("arm", architecture: "arm64");
+        await amd64.WriteToAsync(Store);
+        await arm64.WriteToAsync(Store);
+        var index = RawJson<ImageIndex>.Create(new ImageIndex(
+        [
+            amd64.ManifestDescriptor with { Platform = new Platform("linux", "amd64") },
+            arm64.ManifestDescriptor with { Platform = new Platform("linux", "arm64") },
+        ])
+        { MediaType = MediaTypes.OciIndex });
+        var indexDescriptor = await Store.WriteAsync(index, MediaTypes.OciIndex, Token);
+        var dir = Temp.Combine("layout");
+
+        await OciLayout.WriteAsync(dir, Store, [new NamedImage(indexDescriptor, [ImageReference.Parse("multi:1")])], Token);
+
+        Assert.Equal(index.Bytes.ToArray(), System.Text.Encoding.UTF8.GetBytes(await Tool.RunAsync(skopeo, "inspect", "--raw", $"oci:{dir}:1")));
+        using var arm = JsonDocument.Parse(await Tool.RunAsync(skopeo, "--override-arch", "arm64", "inspect", $"oci:{dir}:1"));
+        // skopeo reports the digest it was pointed at (the index) and the resolved image's contents.
+        Assert.Equal(index.Digest.ToString(), arm.RootElement.GetProperty("Digest").GetString());
+        Assert.Equal("arm64", arm.RootElement.GetProperty("Architecture").GetString());
+        Assert.Equal(arm64.Layers.Select(layer => layer.Descriptor.Digest.ToString()), arm.RootElement.GetProperty("Layers").EnumerateArray().Select(layer => layer.GetString()));
+        Assert.Equal(MediaTypes.OciIndex, (await OciLayout.OpenAsync(dir, Token)).FindByRefName("1")!.MediaType);
     }
 
     [Fact]

@@ -5,6 +5,7 @@ namespace Dockerbuild.Oci.Tests.Model;
 public sealed class ImageReferenceTests
 {
     private const string Hex = "dbcc1c35ac38df41fd2f5e4130b32ffdb93ebae8b3dbe638c23575912276fc9c";
+    private const string F64 = "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff";
 
     [Theory]
     [InlineData("ubuntu", "docker.io", "library/ubuntu", null, "docker.io/library/ubuntu", "ubuntu")]
@@ -44,6 +45,48 @@ public sealed class ImageReferenceTests
         Assert.Equal(full, reference.ToString());
         Assert.Equal(familiar, reference.FamiliarString);
     }
+
+    // reference_test.go's TestReferenceParse cases, through the normalization docker applies.
+    [Theory]
+    [InlineData("test:5000/repo:tag@sha256:" + F64, "test:5000", "repo", "tag", "sha256:" + F64)]
+    [InlineData("test:5000/repo@sha256:" + F64, "test:5000", "repo", null, "sha256:" + F64)]
+    [InlineData("test.com:5000", "docker.io", "library/test.com", "5000", null)]
+    [InlineData("lowercase:Uppercase", "docker.io", "library/lowercase", "Uppercase", null)]
+    [InlineData("sub-dom1.foo.com/bar/baz/quux:some-long-tag", "sub-dom1.foo.com", "bar/baz/quux", "some-long-tag", null)]
+    [InlineData("b.gcr.io/test.example.com/my-app:test.example.com", "b.gcr.io", "test.example.com/my-app", "test.example.com", null)]
+    [InlineData("xn--7o8h.com/myimage:xn--7o8h.com@sha512:" + F64 + F64, "xn--7o8h.com", "myimage", "xn--7o8h.com", "sha512:" + F64 + F64)]
+    [InlineData("foo_bar.com:8080", "docker.io", "library/foo_bar.com", "8080", null)]
+    [InlineData("foo/foo_bar.com:8080", "docker.io", "foo/foo_bar.com", "8080", null)]
+    [InlineData("192.168.1.1/repo", "192.168.1.1", "repo", null, null)]
+    [InlineData("192.168.1.1:5000/repo:5050", "192.168.1.1:5000", "repo", "5050", null)]
+    [InlineData("[2001:db8::1]/repo", "[2001:db8::1]", "repo", null, null)]
+    [InlineData("[2001:db8:1:2:3:4:5:6]/repo:tag", "[2001:db8:1:2:3:4:5:6]", "repo", "tag", null)]
+    [InlineData("[2001:db8::]:5000/repo", "[2001:db8::]:5000", "repo", null, null)]
+    [InlineData("[::1]:5000/repo", "[::1]:5000", "repo", null, null)]
+    public void ParsesDistributionReferenceCases(string input, string registry, string repository, string? tag, string? digest)
+    {
+        var reference = ImageReference.Parse(input);
+
+        Assert.Equal(registry, reference.Registry);
+        Assert.Equal(repository, reference.Repository);
+        Assert.Equal(tag, reference.Tag);
+        Assert.Equal(digest, reference.Digest?.ToString());
+    }
+
+    [Theory]
+    [InlineData(":justtag")]
+    [InlineData("@sha256:" + F64)]
+    [InlineData("repo@sha256:ffffffffffffffffffffffffffffffffff")]
+    [InlineData("validname@invaliddigest:" + F64)]
+    [InlineData("Uppercase:tag")]
+    [InlineData("test:5000/Uppercase/lowercase:tag")]
+    [InlineData("aa/asdf$$^/aa")]
+    [InlineData("[2001:db8::1]")]
+    [InlineData("[2001:db8::1]:5000")]
+    [InlineData("[2001:db8::1]:tag")]
+    [InlineData("[fe80::1%@invalidzone]:5000/repo")]
+    public void RejectsDistributionReferenceCases(string input) =>
+        Assert.Throws<InvalidReferenceException>(() => ImageReference.Parse(input));
 
     [Fact]
     public void KeepsTagAndDigestTogether()
@@ -117,6 +160,7 @@ public sealed class ImageReferenceTests
         var longName = "this_is_not_a_valid_namespace_because_its_lenth_is_greater_than_255_this_is_not_a_valid_namespace_because_its_lenth_is_greater_than_255_this_is_not_a_valid_namespace_because_its_lenth_is_greater_than_255_this_is_not_a_valid_namespace_because_its_lenth_is_greater_than_255/docker";
         Assert.Throws<InvalidReferenceException>(() => ImageReference.Parse(longName));
         Assert.Contains("255", Assert.Throws<InvalidReferenceException>(() => ImageReference.Parse("a/" + new string('b', 260))).Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidReferenceException>(() => ImageReference.Parse(string.Concat(Enumerable.Repeat("a/", 128)) + "a:tag"));
     }
 
     [Fact]

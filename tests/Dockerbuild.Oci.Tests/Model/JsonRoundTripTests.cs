@@ -97,6 +97,23 @@ public sealed class JsonRoundTripTests
     }
 
     [Fact]
+    public void AddingLayersReturnsNewDocumentsAndLeavesTheOriginals()
+    {
+        var config = new ImageConfig { Architecture = "amd64", Os = "linux" };
+        var manifest = new ImageManifest(new Descriptor(MediaTypes.OciConfig, Digest.Parse(D1), 1), []);
+
+        var changed = config.WithLayer(Digest.Parse(D2), new History { CreatedBy = "COPY . /" }).WithEmptyLayerHistory(new History { CreatedBy = "ENV A=1" });
+        var grown = manifest.WithLayer(new Descriptor(MediaTypes.OciLayerGzip, Digest.Parse(D3), 9));
+
+        Assert.Empty(config.RootFs.DiffIds);
+        Assert.Null(config.History);
+        Assert.Equal([Digest.Parse(D2)], changed.RootFs.DiffIds);
+        Assert.Equal([false, true], changed.History!.Select(step => step.EmptyLayer));
+        Assert.Empty(manifest.Layers);
+        Assert.Equal(Digest.Parse(D3), Assert.Single(grown.Layers).Digest);
+    }
+
+    [Fact]
     public void MapsAreWrittenSortedSoCreationIsDeterministic()
     {
         var labels = new Dictionary<string, string> { ["z"] = "1", ["a"] = "2", ["B"] = "3" };
@@ -145,7 +162,22 @@ public sealed class JsonRoundTripTests
     {
         Assert.Throws<OciFormatException>(() => OciJson.Deserialize<ImageManifest>("{\"config\":{\"digest\":\"md5:x\"}}"u8));
         Assert.Throws<OciFormatException>(() => OciJson.Deserialize<ImageManifest>("{\"schemaVersion\":2,\"config\":{\"mediaType\":\"m\",\"digest\":\"sha256:1111111111111111111111111111111111111111111111111111111111111111\",\"size\":1}}"u8));
-        Assert.Throws<OciFormatException>(() => OciJson.Deserialize<ImageIndex>("{\"schemaVersion\":2,\"manifests\":null}"u8));
+        Assert.Throws<OciFormatException>(() => OciJson.Deserialize<ImageManifest>("{\"schemaVersion\":2,\"config\":null,\"layers\":[]}"u8));
+    }
+
+    [Fact]
+    public void GoNilSlicesAndNullObjectsReadAsEmpty()
+    {
+        var config = OciJson.Deserialize<ImageConfig>("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Env\":null,\"Cmd\":null,\"Volumes\":null,\"Labels\":null,\"OnBuild\":null,\"Healthcheck\":null},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":null},\"history\":null}"u8);
+
+        Assert.Empty(config.RootFs.DiffIds);
+        Assert.Null(config.Config.Env);
+        Assert.Empty(OciJson.Deserialize<ImageIndex>("{\"schemaVersion\":2,\"manifests\":null}"u8).Manifests);
+        Assert.Empty(OciJson.Deserialize<ImageManifest>("{\"schemaVersion\":2,\"config\":{\"mediaType\":\"m\",\"digest\":\"sha256:1111111111111111111111111111111111111111111111111111111111111111\",\"size\":1},\"layers\":null}"u8).Layers);
+        var sparse = OciJson.Deserialize<ImageConfig>("{\"config\":null,\"rootfs\":null,\"architecture\":null}"u8);
+        Assert.NotNull(sparse.Config);
+        Assert.Equal("layers", sparse.RootFs.Type);
+        Assert.Equal("", sparse.Architecture);
     }
 
     private static void AssertRoundTrip<T>(string json)

@@ -56,6 +56,17 @@ public sealed class BlobStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task ASweepRemovesSpoolDirectoriesLeftByACrashedLoadButSparesRecentOnes()
+    {
+        var stale = Directory.CreateDirectory(Path.Combine(store.TemporaryDirectory, "load-crashed"));
+        await File.WriteAllTextAsync(Path.Combine(stale.FullName, "manifest.json"), "[]", Token);
+
+        Assert.Equal(0, store.SweepTemporaryFiles(TimeSpan.FromHours(1)));
+        Assert.Equal(1, store.SweepTemporaryFiles(TimeSpan.Zero));
+        Assert.False(Directory.Exists(stale.FullName));
+    }
+
+    [Fact]
     public async Task ContentNotMatchingTheExpectedDigestIsRefused()
     {
         var wrong = Digest.Compute("something else"u8);
