@@ -136,6 +136,14 @@ public sealed partial class RegistryClient
                 return BlobPushResult.Exists;
             }
 
+            // Open the source before talking to the registry: a missing or wrong-sized local blob is the
+            // caller's error, reported as is, never retried as if the network had failed.
+            var source = await reader.AtAsync(0, cancellationToken).ConfigureAwait(false);
+            if (source.CanSeek && source.Length != blob.Size)
+            {
+                throw new InvalidDataException($"the local blob {blob.Digest} has {source.Length} bytes, but its descriptor says {blob.Size}");
+            }
+
             var (mounted, location) = await StartUploadAsync(connection, repository, blob, mountFrom, scope, cancellationToken).ConfigureAwait(false);
             if (mounted)
             {

@@ -10,10 +10,11 @@ internal static class RetryPolicy
         status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests or HttpStatusCode.InternalServerError
             or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
 
-    /// <summary>Connection errors, broken bodies and timeouts; never the caller's own cancellation.</summary>
+    /// <summary>Connection errors, broken bodies and timeouts; never the caller's own cancellation, nor a missing local file.</summary>
     public static bool IsTransient(Exception exception, CancellationToken cancellationToken) => exception switch
     {
         HttpRequestException { StatusCode: { } status } => IsTransient(status),
+        FileNotFoundException or DirectoryNotFoundException or PathTooLongException => false,
         HttpRequestException or IOException or TimeoutException => true,
         OperationCanceledException => !cancellationToken.IsCancellationRequested,
         _ => false,

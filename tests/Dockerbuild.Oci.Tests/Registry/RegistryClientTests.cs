@@ -1,3 +1,4 @@
+using System.Text;
 using Dockerbuild.Oci.Registry;
 using Dockerbuild.Testing.Registry;
 
@@ -10,51 +11,43 @@ public sealed class RegistryClientTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    public static TheoryData<string> Setups => RegistrySetups.All;
+
     [Theory]
     [MemberData(nameof(Setups))]
     public async Task PushedImageUnderSeveralTagsPullsBackWithEveryDigestVerified(string setup)
     {
-        await using var registry = await RegistryServer.StartAsync(RegistrySetups.Options(setup), Ct);
-        using var local = new DirectoryBlobStore();
-        var image = await TestImage.CreateAsync(local, 3 * MiB, 2 * MiB, 1000);
-        using var client = new RegistryClient(RegistrySetups.ClientOptions(registry));
-        var repository = RegistrySetups.Repository(registry.Host, "team/app");
+        await using var s = await RegistryScenario.StartAsync(setup, 3 * MiB, 2 * MiB, 1000);
 
-        var pushed = await client.PushImageAsync(repository, ["v1", "latest"], image.Manifest, local, null, null, Ct);
+        var pushed = await s.PushAsync("team/app", "v1", "latest");
 
-        Assert.Equal(image.Manifest.Digest, pushed.Digest);
-        Assert.All(image.Blobs, b => Assert.Equal(BlobPushResult.Uploaded, pushed.Blobs[b.Digest]));
-        Assert.Equal(["latest", "v1"], (await client.ListTagsAsync(repository, Ct)).Order());
+        Assert.Equal(s.Image.Manifest.Digest, pushed.Digest);
+        Assert.All(s.Image.Blobs, b => Assert.Equal(BlobPushResult.Uploaded, pushed.Blobs[b.Digest]));
+        var repository = s.Repository("team/app");
+        Assert.Equal(["latest", "v1"], (await s.Client.ListTagsAsync(repository, Ct)).Order());
 
         using var pulledStore = new DirectoryBlobStore();
-        var pulled = await client.PullImageAsync(repository.WithTag("v1"), Platform.Parse("linux/amd64"), pulledStore, null, Ct);
-        Assert.Equal(image.Manifest.Digest, pulled.Digest);
-        Assert.Equal(image.Manifest.Content.ToArray(), pulled.Manifest.Content.ToArray());
-        Assert.All(image.Blobs, b => Assert.Equal(File.ReadAllBytes(local.PathOf(b.Digest)), File.ReadAllBytes(pulledStore.PathOf(b.Digest))));
-        Assert.True(pulledStore.Contains(image.Manifest.Digest));
-        Assert.Equal(image.Manifest.Digest, (await client.ResolveAsync(repository.WithTag("latest"), Ct))?.Digest);
+        var pulled = await s.PullAsync(repository.WithTag("v1"), pulledStore);
+        Assert.Equal(s.Image.Manifest.Digest, pulled.Digest);
+        Assert.Equal(s.Image.Manifest.Content.ToArray(), pulled.Manifest.Content.ToArray());
+        Assert.All(s.Image.Blobs, b => Assert.Equal(File.ReadAllBytes(s.Local.PathOf(b.Digest)), File.ReadAllBytes(pulledStore.PathOf(b.Digest))));
+        Assert.True(pulledStore.Contains(s.Image.Manifest.Digest));
+        Assert.Equal(s.Image.Manifest.Digest, (await s.Client.ResolveAsync(repository.WithTag("latest"), Ct))?.Digest);
     }
-
-    public static TheoryData<string> Setups => RegistrySetups.All;
 
     [Fact]
     public async Task SecondPushFindsEveryBlobWithHeadAndUploadsNothing()
     {
-        await using var registry = await RegistryServer.StartAsync(cancellationToken: Ct);
-        await using var proxy = FaultProxy.Start(registry.BaseUri);
-        using var local = new DirectoryBlobStore();
-        var image = await TestImage.CreateAsync(local, MiB, 1000);
-        using var client = new RegistryClient(RegistrySetups.ClientOptions(registry));
-        var repository = RegistrySetups.Repository(proxy.Host, "app");
-        await client.PushImageAsync(repository, ["1"], image.Manifest, local, null, null, Ct);
-        var before = proxy.Requests.Count;
+        await using var s = await RegistryScenario.StartAsync(new RegistryServerOptions(), [MiB, 1000], proxy: true);
+        await s.PushAsync("app", "1");
+        var before = s.Proxy!.Requests.Count;
 
-        var again = await client.PushImageAsync(repository, ["2"], image.Manifest, local, null, null, Ct);
+        var again = await s.PushAsync("app", "2");
 
-        Assert.All(image.Blobs, b => Assert.Equal(BlobPushResult.Exists, again.Blobs[b.Digest]));
-        var second = proxy.Requests.Skip(before).ToList();
+        Assert.All(s.Image.Blobs, b => Assert.Equal(BlobPushResult.Exists, again.Blobs[b.Digest]));
+        var second = s.Proxy.Requests.Skip(before).ToList();
         Assert.DoesNotContain(second, r => r.Method is "POST" or "PATCH" || (r.Method == "PUT" && r.IsBlobRequest));
-        Assert.Equal(image.Blobs.Count(), second.Count(r => r.Method == "HEAD" && r.IsBlobRequest));
+        Assert.Equal(s.Image.Blobs.Count(), second.Count(r => r.Method == "HEAD" && r.IsBlobRequest));
     }
 
     [Theory]
@@ -62,43 +55,35 @@ public sealed class RegistryClientTests
     [InlineData("token")]
     public async Task PushToAnotherRepositoryMountsTheBlobsInsteadOfUploading(string setup)
     {
-        await using var registry = await RegistryServer.StartAsync(RegistrySetups.Options(setup), Ct);
-        using var local = new DirectoryBlobStore();
-        var image = await TestImage.CreateAsync(local, 2 * MiB, 1000);
-        using var client = new RegistryClient(RegistrySetups.ClientOptions(registry));
-        await client.PushImageAsync(RegistrySetups.Repository(registry.Host, "base/one"), ["1"], image.Manifest, local, null, null, Ct);
+        await using var s = await RegistryScenario.StartAsync(setup, 2 * MiB, 1000);
+        await s.PushAsync("base/one", "1");
 
-        var copy = RegistrySetups.Repository(registry.Host, "other/two");
-        var mounted = await client.PushImageAsync(copy, ["1"], image.Manifest, local, "base/one", null, Ct);
+        var copy = s.Repository("other/two");
+        var mounted = await s.Client.PushImageAsync(copy, ["1"], s.Image.Manifest, s.Local, "base/one", null, Ct);
 
-        Assert.All(image.Blobs, b => Assert.Equal(BlobPushResult.Mounted, mounted.Blobs[b.Digest]));
+        Assert.All(s.Image.Blobs, b => Assert.Equal(BlobPushResult.Mounted, mounted.Blobs[b.Digest]));
         using var pulled = new DirectoryBlobStore();
-        await client.PullImageAsync(copy.WithTag("1"), Platform.Parse("linux/amd64"), pulled, null, Ct);
-        Assert.All(image.Blobs, b => Assert.True(pulled.Contains(b.Digest)));
+        await s.PullAsync(copy.WithTag("1"), pulled);
+        Assert.All(s.Image.Blobs, b => Assert.True(pulled.Contains(b.Digest)));
     }
 
     [Fact]
     public async Task LargeBlobsGoUpInChunksWithContentRange()
     {
-        await using var registry = await RegistryServer.StartAsync(cancellationToken: Ct);
-        await using var proxy = FaultProxy.Start(registry.BaseUri);
-        using var local = new DirectoryBlobStore();
-        var image = await TestImage.CreateAsync(local, 5 * MiB / 2);
-        using var client = new RegistryClient(RegistrySetups.ClientOptions(registry) with { ChunkSize = MiB });
-        var repository = RegistrySetups.Repository(proxy.Host, "chunked");
+        await using var s = await RegistryScenario.StartAsync(new RegistryServerOptions(), [5 * MiB / 2], proxy: true, o => o with { ChunkSize = MiB });
         var progress = new List<TransferProgress>();
 
-        await client.PushImageAsync(repository, ["1"], image.Manifest, local, null, new SynchronousProgress(progress), Ct);
+        await s.Client.PushImageAsync(s.Repository("chunked"), ["1"], s.Image.Manifest, s.Local, null, new SynchronousProgress(progress), Ct);
 
-        var layer = image.Layers[0];
-        var patches = proxy.Requests.Where(r => r.Method == "PATCH").ToList();
+        var layer = s.Image.Layers[0];
+        var patches = s.Proxy!.Requests.Where(r => r.Method == "PATCH").ToList();
         Assert.Equal((int)((layer.Size + MiB - 1) / MiB), patches.Count);
         Assert.Equal($"0-{MiB - 1}", patches[0].ContentRange);
         Assert.Equal($"{MiB}-{(2 * MiB) - 1}", patches[1].ContentRange);
         Assert.Contains(progress, p => p.Digest == layer.Digest && p.Status == TransferStatus.Uploading && p.Transferred == MiB);
         Assert.Contains(progress, p => p.Digest == layer.Digest && p.Status == TransferStatus.Complete);
         using var pulled = new DirectoryBlobStore();
-        await client.PullImageAsync(repository.WithTag("1"), Platform.Parse("linux/amd64"), pulled, null, Ct);
+        await s.PullAsync(s.Repository("chunked").WithTag("1"), pulled);
         Assert.True(pulled.Contains(layer.Digest));
     }
 
@@ -108,21 +93,18 @@ public sealed class RegistryClientTests
     [InlineData("token")]
     public async Task WrongPasswordIsATypedErrorThatDoesNotEchoThePassword(string setup)
     {
-        await using var registry = await RegistryServer.StartAsync(RegistrySetups.Options(setup), Ct);
-        using var local = new DirectoryBlobStore();
-        var image = await TestImage.CreateAsync(local, 1000);
         const string wrong = "Wr0ng-Passw0rd-9d1c";
-        using var client = new RegistryClient(RegistrySetups.ClientOptions(registry, wrong));
+        await using var s = await RegistryScenario.StartAsync(RegistrySetups.Options(setup), [1000],
+            configure: o => o with { Credentials = new StaticCredentialProvider(new RegistryCredential("tester", wrong)) });
 
-        var error = await Assert.ThrowsAsync<RegistryAuthenticationException>(() =>
-            client.PushImageAsync(RegistrySetups.Repository(registry.Host, "app"), ["1"], image.Manifest, local, null, null, Ct));
+        var error = await Assert.ThrowsAsync<RegistryAuthenticationException>(() => s.PushAsync("app", "1"));
 
-        Assert.StartsWith($"authentication failed for {registry.Host}", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"authentication failed for {s.Host}", error.Message, StringComparison.Ordinal);
         Assert.Contains("check the username and password", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(wrong, error.ToString(), StringComparison.Ordinal);
-        Assert.DoesNotContain(registry.Password, error.ToString(), StringComparison.Ordinal);
-        Assert.DoesNotContain(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{registry.Username}:{wrong}")), error.ToString(), StringComparison.Ordinal);
-        await Assert.ThrowsAsync<RegistryAuthenticationException>(() => client.PingAsync(registry.Host, Ct));
+        Assert.DoesNotContain(s.Registry.Password, error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(Convert.ToBase64String(Encoding.UTF8.GetBytes($"tester:{wrong}")), error.ToString(), StringComparison.Ordinal);
+        await Assert.ThrowsAsync<RegistryAuthenticationException>(() => s.Client.PingAsync(s.Host, Ct));
     }
 
     [Theory]
@@ -130,13 +112,11 @@ public sealed class RegistryClientTests
     [InlineData("token")]
     public async Task MissingCredentialsSayAuthenticationIsRequired(string setup)
     {
-        await using var registry = await RegistryServer.StartAsync(RegistrySetups.Options(setup), Ct);
-        using var client = new RegistryClient(RegistrySetups.ClientOptions(registry) with { Credentials = null });
+        await using var s = await RegistryScenario.StartAsync(RegistrySetups.Options(setup), [1000], configure: o => o with { Credentials = null });
 
-        var error = await Assert.ThrowsAsync<RegistryAuthenticationException>(() =>
-            client.GetManifestAsync(RegistrySetups.Repository(registry.Host, "app").WithTag("1"), Ct));
+        var error = await Assert.ThrowsAsync<RegistryAuthenticationException>(() => s.Client.GetManifestAsync(s.Repository("app").WithTag("1"), Ct));
 
-        Assert.StartsWith($"authentication required for {registry.Host}", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"authentication required for {s.Host}", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -144,104 +124,114 @@ public sealed class RegistryClientTests
     [InlineData("token")]
     public async Task TraceShowsRequestsButNeverCredentials(string setup)
     {
-        await using var registry = await RegistryServer.StartAsync(RegistrySetups.Options(setup), Ct);
-        using var local = new DirectoryBlobStore();
-        var image = await TestImage.CreateAsync(local, 1000);
         var lines = new List<string>();
-        using var client = new RegistryClient(RegistrySetups.ClientOptions(registry) with { Trace = line => { lock (lines) { lines.Add(line); } } });
+        await using var s = await RegistryScenario.StartAsync(RegistrySetups.Options(setup), [1000],
+            configure: o => o with { Trace = line => { lock (lines) { lines.Add(line); } } });
 
-        await client.PushImageAsync(RegistrySetups.Repository(registry.Host, "traced"), ["1"], image.Manifest, local, null, null, Ct);
+        await s.PushAsync("traced", "1");
 
         var scheme = setup == "token" ? "Bearer" : "Basic";
         Assert.Contains(lines, l => l.Contains($"(Authorization: {scheme} ***)", StringComparison.Ordinal) && l.Contains("/manifests/1", StringComparison.Ordinal));
-        var basic = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{registry.Username}:{registry.Password}"));
+        var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{s.Registry.Username}:{s.Registry.Password}"));
         Assert.All(lines, l =>
         {
-            Assert.DoesNotContain(registry.Password, l, StringComparison.Ordinal);
+            Assert.DoesNotContain(s.Registry.Password, l, StringComparison.Ordinal);
             Assert.DoesNotContain(basic, l, StringComparison.Ordinal);
             Assert.DoesNotContain("eyJ", l, StringComparison.Ordinal);
         });
     }
 
+    [Theory]
+    [InlineData("anonymous")]
+    [InlineData("token")]
+    public async Task CatalogListsThePushedRepositories(string setup)
+    {
+        await using var s = await RegistryScenario.StartAsync(setup, 1000);
+        await s.PushAsync("zeta/app", "1");
+        await s.PushAsync("alpha", "1");
+
+        Assert.Equal(["alpha", "zeta/app"], await s.Client.ListRepositoriesAsync(s.Host, Ct));
+    }
+
+    [Fact]
+    public async Task MissingOrWrongSizedLocalBlobFailsAtOnceWithoutRetries()
+    {
+        await using var s = await RegistryScenario.StartAsync(new RegistryServerOptions(), [1000], proxy: true);
+        var layer = s.Image.Layers[0];
+        var repository = s.Repository("local-error");
+
+        await Assert.ThrowsAsync<FileNotFoundException>(() =>
+            s.Client.PushBlobAsync(repository, layer with { Digest = Digest.Compute("absent"u8) }, ct => s.Local.OpenBlobAsync(Digest.Compute("absent"u8), ct), null, null, Ct));
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() =>
+            s.Client.PushBlobAsync(repository, layer with { Size = layer.Size + 1 }, ct => s.Local.OpenBlobAsync(layer.Digest, ct), null, null, Ct));
+
+        Assert.Contains("descriptor says", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(s.Proxy!.Requests, r => r.Method == "POST");
+    }
+
     [Fact]
     public async Task TokensAreCachedPerScope()
     {
-        await using var registry = await RegistryServer.StartAsync(RegistrySetups.Options("token"), Ct);
-        using var local = new DirectoryBlobStore();
-        var image = await TestImage.CreateAsync(local, MiB, MiB, MiB, 1000);
-        using var client = new RegistryClient(RegistrySetups.ClientOptions(registry));
-        var repository = RegistrySetups.Repository(registry.Host, "cached");
+        await using var s = await RegistryScenario.StartAsync("token", MiB, MiB, MiB, 1000);
 
-        await client.PushImageAsync(repository, ["a", "b"], image.Manifest, local, null, null, Ct);
+        await s.PushAsync("cached", "a", "b");
         using var pulled = new DirectoryBlobStore();
-        await client.PullImageAsync(repository.WithTag("a"), Platform.Parse("linux/amd64"), pulled, null, Ct);
+        await s.PullAsync(s.Repository("cached").WithTag("a"), pulled);
 
         // One token for pull+push, one for pull: not one per request (there were more than 20).
-        Assert.InRange(registry.TokenServer!.TokensIssued, 1, 3);
+        Assert.InRange(s.Registry.TokenServer!.TokensIssued, 1, 3);
     }
 
     [Fact]
     public async Task IdentityTokenIsExchangedThroughTheRefreshTokenGrant()
     {
-        await using var registry = await RegistryServer.StartAsync(RegistrySetups.Options("token"), Ct);
-        using var local = new DirectoryBlobStore();
-        var image = await TestImage.CreateAsync(local, 1000);
-        var repository = RegistrySetups.Repository(registry.Host, "identity");
-        using var client = new RegistryClient(RegistrySetups.ClientOptions(registry) with { Credentials = new StaticCredentials(RegistryCredential.FromIdentityToken("", registry.TokenServer!.IdentityToken)) });
+        await using var s = await RegistryScenario.StartAsync("token", 1000);
+        using var client = s.NewClient(o => o with { Credentials = new StaticCredentialProvider(RegistryCredential.FromIdentityToken("", s.Registry.TokenServer!.IdentityToken)) });
 
-        await client.PushImageAsync(repository, ["1"], image.Manifest, local, null, null, Ct);
+        await s.PushAsync(client, "identity", "1");
 
-        using var wrong = new RegistryClient(RegistrySetups.ClientOptions(registry) with { Credentials = new StaticCredentials(RegistryCredential.FromIdentityToken("", "stale-token")) });
-        var error = await Assert.ThrowsAsync<RegistryAuthenticationException>(() => wrong.GetManifestAsync(repository.WithTag("1"), Ct));
+        using var wrong = s.NewClient(o => o with { Credentials = new StaticCredentialProvider(RegistryCredential.FromIdentityToken("", "stale-token")) });
+        var error = await Assert.ThrowsAsync<RegistryAuthenticationException>(() => wrong.GetManifestAsync(s.Repository("identity").WithTag("1"), Ct));
         Assert.DoesNotContain("stale-token", error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task AnonymousClientGetsAPullTokenWhereTheTokenServiceAllowsIt()
     {
-        await using var registry = await RegistryServer.StartAsync(RegistrySetups.Options("token") with { AnonymousPull = true }, Ct);
-        using var local = new DirectoryBlobStore();
-        var image = await TestImage.CreateAsync(local, 1000);
-        var repository = RegistrySetups.Repository(registry.Host, "public");
-        using (var owner = new RegistryClient(RegistrySetups.ClientOptions(registry)))
-        {
-            await owner.PushImageAsync(repository, ["1"], image.Manifest, local, null, null, Ct);
-        }
+        await using var s = await RegistryScenario.StartAsync(RegistrySetups.Options("token") with { AnonymousPull = true }, [1000]);
+        await s.PushAsync("public", "1");
+        using var anonymous = s.NewClient(o => o with { Credentials = null });
 
-        using var anonymous = new RegistryClient(RegistrySetups.ClientOptions(registry) with { Credentials = null });
         using var pulled = new DirectoryBlobStore();
-        var result = await anonymous.PullImageAsync(repository.WithTag("1"), Platform.Parse("linux/amd64"), pulled, null, Ct);
+        var result = await s.PullAsync(s.Repository("public").WithTag("1"), pulled, anonymous);
 
-        Assert.Equal(image.Manifest.Digest, result.Digest);
-        await Assert.ThrowsAsync<RegistryAuthenticationException>(() =>
-            anonymous.PushImageAsync(repository, ["2"], image.Manifest, local, null, null, Ct));
+        Assert.Equal(s.Image.Manifest.Digest, result.Digest);
+        await Assert.ThrowsAsync<RegistryAuthenticationException>(() => s.PushAsync(anonymous, "public", "2"));
     }
 
     [Fact]
     public async Task UntrustedTlsCertificateIsRefusedWithAHint()
     {
-        await using var registry = await RegistryServer.StartAsync(new RegistryServerOptions { Tls = true }, Ct);
-        using var client = new RegistryClient(RegistrySetups.ClientOptions(registry) with { CertificatesDirectory = null });
+        await using var s = await RegistryScenario.StartAsync(new RegistryServerOptions { Tls = true }, [], configure: o => o with { CertificatesDirectory = null });
 
-        var error = await Assert.ThrowsAsync<RegistryTransportException>(() => client.PingAsync(registry.Host, Ct));
+        var error = await Assert.ThrowsAsync<RegistryTransportException>(() => s.Client.PingAsync(s.Host, Ct));
 
         Assert.Contains("certificate", error.Message, StringComparison.Ordinal);
-        Assert.Contains($"{registry.Host}/ca.crt", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"{s.Host}/ca.crt", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task TlsRegistryTrustedThroughCaFileOptionOrDeclaredInsecure()
     {
-        await using var registry = await RegistryServer.StartAsync(new RegistryServerOptions { Tls = true }, Ct);
-        var basic = RegistrySetups.ClientOptions(registry) with { CertificatesDirectory = null };
+        await using var s = await RegistryScenario.StartAsync(new RegistryServerOptions { Tls = true }, []);
 
-        using (var withCa = new RegistryClient(basic with { CaCertificateFiles = [registry.CaCertificatePath!] }))
+        using (var withCa = s.NewClient(o => o with { CertificatesDirectory = null, CaCertificateFiles = [s.Registry.CaCertificatePath!] }))
         {
-            await withCa.PingAsync(registry.Host, Ct);
+            await withCa.PingAsync(s.Host, Ct);
         }
 
-        using var insecure = new RegistryClient(basic with { InsecureRegistries = [registry.Host] });
-        await insecure.PingAsync(registry.Host, Ct);
+        using var insecure = s.NewClient(o => o with { CertificatesDirectory = null, InsecureRegistries = [s.Host] });
+        await insecure.PingAsync(s.Host, Ct);
     }
 
     private sealed class SynchronousProgress(List<TransferProgress> sink) : IProgress<TransferProgress>

@@ -14,13 +14,9 @@ public sealed class RegistryFaultTests
     [Fact]
     public async Task PullSurvivesErrorsResetsTruncatedAndSlowResponsesAndResumesWithRange()
     {
-        await using var registry = await RegistryServer.StartAsync(cancellationToken: Ct);
-        await using var proxy = FaultProxy.Start(registry.BaseUri);
-        using var local = new DirectoryBlobStore();
-        var image = await TestImage.CreateAsync(local, 4 * MiB, 3 * MiB, 2 * MiB);
-        using var client = new RegistryClient(RegistrySetups.ClientOptions(registry));
-        var repository = RegistrySetups.Repository(proxy.Host, "faults/pull");
-        await client.PushImageAsync(repository, ["1"], image.Manifest, local, null, null, Ct);
+        await using var s = await RegistryScenario.StartAsync(new RegistryServerOptions(), [4 * MiB, 3 * MiB, 2 * MiB], proxy: true);
+        var proxy = s.Proxy!;
+        await s.PushAsync("faults/pull", "1");
 
         proxy.AddRule(FaultRule.FirstHits(2, Fault.Reset(), "GET", "/manifests/"));
         proxy.AddRule(FaultRule.FirstHits(1, Fault.Truncate(), "GET", "/manifests/"));
@@ -32,10 +28,10 @@ public sealed class RegistryFaultTests
         var before = proxy.Requests.Count;
 
         using var pulled = new DirectoryBlobStore();
-        var result = await client.PullImageAsync(repository.WithTag("1"), Platform.Parse("linux/amd64"), pulled, null, Ct);
+        var result = await s.PullAsync(s.Repository("faults/pull").WithTag("1"), pulled);
 
-        Assert.Equal(image.Manifest.Digest, result.Digest);
-        Assert.All(image.Blobs, b => Assert.Equal(File.ReadAllBytes(local.PathOf(b.Digest)), File.ReadAllBytes(pulled.PathOf(b.Digest))));
+        Assert.Equal(s.Image.Manifest.Digest, result.Digest);
+        Assert.All(s.Image.Blobs, b => Assert.Equal(File.ReadAllBytes(s.Local.PathOf(b.Digest)), File.ReadAllBytes(pulled.PathOf(b.Digest))));
         Assert.True(proxy.FaultsInjected >= 10, $"only {proxy.FaultsInjected} faults were injected");
         var during = proxy.Requests.Skip(before).ToList();
         Assert.Contains(during, r => r.Range is { } range && range.StartsWith("bytes=", StringComparison.Ordinal) && r.Status == 206);
@@ -44,12 +40,8 @@ public sealed class RegistryFaultTests
     [Fact]
     public async Task PushSurvivesErrorsAndResetsIncludingLostAnswers()
     {
-        await using var registry = await RegistryServer.StartAsync(cancellationToken: Ct);
-        await using var proxy = FaultProxy.Start(registry.BaseUri);
-        using var local = new DirectoryBlobStore();
-        var image = await TestImage.CreateAsync(local, 3 * MiB, MiB / 2, 1000);
-        using var client = new RegistryClient(RegistrySetups.ClientOptions(registry) with { ChunkSize = MiB });
-        var repository = RegistrySetups.Repository(proxy.Host, "faults/push");
+        await using var s = await RegistryScenario.StartAsync(new RegistryServerOptions(), [3 * MiB, MiB / 2, 1000], proxy: true, o => o with { ChunkSize = MiB });
+        var proxy = s.Proxy!;
 
         proxy.AddRule(FaultRule.FirstHits(1, Fault.Reset(), "HEAD", "/blobs/"));
         proxy.AddRule(FaultRule.FirstHits(1, Fault.Status(429, "0"), "POST", "/blobs/uploads/"));
@@ -60,30 +52,26 @@ public sealed class RegistryFaultTests
         proxy.AddRule(FaultRule.FirstHits(1, Fault.Reset(), "PUT", "/manifests/"));
         proxy.AddRule(FaultRule.FirstHits(1, Fault.Status(503), "PUT", "/manifests/"));
 
-        var pushed = await client.PushImageAsync(repository, ["1", "2"], image.Manifest, local, null, null, Ct);
+        var pushed = await s.PushAsync("faults/push", "1", "2");
 
-        Assert.Equal(image.Manifest.Digest, pushed.Digest);
+        Assert.Equal(s.Image.Manifest.Digest, pushed.Digest);
         Assert.True(proxy.FaultsInjected >= 8, $"only {proxy.FaultsInjected} faults were injected");
         proxy.ClearRules();
         using var pulled = new DirectoryBlobStore();
-        var result = await client.PullImageAsync(repository.WithTag("2"), Platform.Parse("linux/amd64"), pulled, null, Ct);
-        Assert.Equal(image.Manifest.Digest, result.Digest);
-        Assert.All(image.Blobs, b => Assert.True(pulled.Contains(b.Digest)));
+        var result = await s.PullAsync(s.Repository("faults/push").WithTag("2"), pulled);
+        Assert.Equal(s.Image.Manifest.Digest, result.Digest);
+        Assert.All(s.Image.Blobs, b => Assert.True(pulled.Contains(b.Digest)));
     }
 
     [Fact]
     public async Task ChunkedUploadResumesWhereTheRegistryStopped()
     {
-        await using var registry = await RegistryServer.StartAsync(cancellationToken: Ct);
-        await using var proxy = FaultProxy.Start(registry.BaseUri);
-        using var local = new DirectoryBlobStore();
-        var image = await TestImage.CreateAsync(local, 4 * MiB);
-        using var client = new RegistryClient(RegistrySetups.ClientOptions(registry) with { ChunkSize = MiB });
-        var repository = RegistrySetups.Repository(proxy.Host, "faults/resume");
+        await using var s = await RegistryScenario.StartAsync(new RegistryServerOptions(), [4 * MiB], proxy: true, o => o with { ChunkSize = MiB });
+        var proxy = s.Proxy!;
 
         // The third chunk never reaches the registry: the client asks where the upload stands and goes on from there.
         proxy.AddRule(new FaultRule(Fault.Reset(), "PATCH", EveryNth: 3, MaxInjections: 1));
-        await client.PushImageAsync(repository, ["1"], image.Manifest, local, null, null, Ct);
+        await s.PushAsync("faults/resume", "1");
 
         var patches = proxy.Requests.Where(r => r.Method == "PATCH").Select(r => r.ContentRange).ToList();
         Assert.Equal([$"0-{MiB - 1}", $"{MiB}-{(2 * MiB) - 1}", $"{2 * MiB}-{(3 * MiB) - 1}", $"{2 * MiB}-{(3 * MiB) - 1}"], patches.Take(4));
@@ -95,19 +83,14 @@ public sealed class RegistryFaultTests
     [Fact]
     public async Task CorruptedBlobIsRefusedAndNeverStored()
     {
-        await using var registry = await RegistryServer.StartAsync(cancellationToken: Ct);
-        await using var proxy = FaultProxy.Start(registry.BaseUri);
-        using var local = new DirectoryBlobStore();
-        var image = await TestImage.CreateAsync(local, 2 * MiB);
-        using var client = new RegistryClient(RegistrySetups.ClientOptions(registry));
-        var repository = RegistrySetups.Repository(proxy.Host, "faults/corrupt");
-        await client.PushImageAsync(repository, ["1"], image.Manifest, local, null, null, Ct);
-        var layer = image.Layers[0];
+        await using var s = await RegistryScenario.StartAsync(new RegistryServerOptions(), [2 * MiB], proxy: true);
+        await s.PushAsync("faults/corrupt", "1");
+        var layer = s.Image.Layers[0];
 
-        proxy.AddRule(new FaultRule(Fault.Corrupt(), "GET", "/blobs/" + layer.Digest));
+        s.Proxy!.AddRule(new FaultRule(Fault.Corrupt(), "GET", "/blobs/" + layer.Digest));
         using var pulled = new DirectoryBlobStore();
         var error = await Assert.ThrowsAsync<RegistryDigestMismatchException>(() =>
-            client.PullImageAsync(repository.WithTag("1"), Platform.Parse("linux/amd64"), pulled, null, Ct));
+            s.PullAsync(s.Repository("faults/corrupt").WithTag("1"), pulled));
 
         Assert.Equal(layer.Digest, error.Expected);
         Assert.Contains("refused", error.Message, StringComparison.Ordinal);

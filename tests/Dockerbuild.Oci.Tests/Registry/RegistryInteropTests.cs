@@ -16,11 +16,9 @@ public sealed class RegistryInteropTests
     [InlineData("tls")]
     public async Task SkopeoInspectsAndCopiesWhatWePushed(string setup)
     {
-        await using var registry = await RegistryServer.StartAsync(RegistrySetups.Options(setup), Ct);
-        using var local = new DirectoryBlobStore();
-        var image = await TestImage.CreateAsync(local, 2 * MiB, 1000);
-        using var client = new RegistryClient(RegistrySetups.ClientOptions(registry));
-        await client.PushImageAsync(RegistrySetups.Repository(registry.Host, "interop/app"), ["v1"], image.Manifest, local, null, null, Ct);
+        await using var s = await RegistryScenario.StartAsync(setup, 2 * MiB, 1000);
+        var (registry, image) = (s.Registry, s.Image);
+        await s.PushAsync("interop/app", "v1");
         var reference = $"{registry.Host}/interop/app:v1";
 
         var inspected = await Skopeo.InspectAsync(registry, reference);
@@ -36,7 +34,7 @@ public sealed class RegistryInteropTests
             await Skopeo.RunAsync(["copy", .. Skopeo.RegistryFlags(registry, "src-"), $"docker://{reference}", $"oci:{layout}:v1"]);
             foreach (var blob in image.Blobs.Append(image.Manifest.ToDescriptor()))
             {
-                Assert.Equal(File.ReadAllBytes(local.PathOf(blob.Digest)), File.ReadAllBytes(Path.Combine(layout, "blobs", "sha256", blob.Digest.Hex)));
+                Assert.Equal(File.ReadAllBytes(s.Local.PathOf(blob.Digest)), File.ReadAllBytes(Path.Combine(layout, "blobs", "sha256", blob.Digest.Hex)));
             }
         }
         finally
@@ -48,19 +46,35 @@ public sealed class RegistryInteropTests
     [Fact]
     public async Task WePullWhatSkopeoCopiedBetweenRepositories()
     {
-        await using var registry = await RegistryServer.StartAsync(RegistrySetups.Options("htpasswd"), Ct);
-        using var local = new DirectoryBlobStore();
-        var image = await TestImage.CreateAsync(local, MiB, 1000);
-        using var client = new RegistryClient(RegistrySetups.ClientOptions(registry));
-        await client.PushImageAsync(RegistrySetups.Repository(registry.Host, "from"), ["1"], image.Manifest, local, null, null, Ct);
+        await using var s = await RegistryScenario.StartAsync("htpasswd", MiB, 1000);
+        var registry = s.Registry;
+        await s.PushAsync("from", "1");
 
         await Skopeo.RunAsync(["copy", .. Skopeo.RegistryFlags(registry, "src-"), .. Skopeo.RegistryFlags(registry, "dest-"),
             $"docker://{registry.Host}/from:1", $"docker://{registry.Host}/to:copied"]);
 
         using var pulled = new DirectoryBlobStore();
-        var result = await client.PullImageAsync(RegistrySetups.Repository(registry.Host, "to").WithTag("copied"), Platform.Parse("linux/amd64"), pulled, null, Ct);
-        Assert.Equal(image.Manifest.Digest, result.Digest);
-        Assert.All(image.Blobs, b => Assert.True(pulled.Contains(b.Digest)));
+        var result = await s.PullAsync(s.Repository("to").WithTag("copied"), pulled);
+        Assert.Equal(s.Image.Manifest.Digest, result.Digest);
+        Assert.All(s.Image.Blobs, b => Assert.True(pulled.Contains(b.Digest)));
+    }
+
+    [Fact]
+    public async Task WePullDockerSchema2ThatSkopeoConvertedOurImageTo()
+    {
+        await using var s = await RegistryScenario.StartAsync("anonymous", MiB, 1000);
+        await s.PushAsync("oci", "1");
+
+        await Skopeo.RunAsync(["copy", "--format", "v2s2", "--src-tls-verify=false", "--dest-tls-verify=false",
+            $"docker://{s.Host}/oci:1", $"docker://{s.Host}/docker:1"]);
+
+        using var pulled = new DirectoryBlobStore();
+        var result = await s.PullAsync(s.Repository("docker").WithTag("1"), pulled);
+        Assert.Equal(MediaTypes.DockerManifest, result.Manifest.MediaType);
+        var manifest = result.Manifest.ParseManifest().Value;
+        Assert.Equal(MediaTypes.DockerConfig, manifest.Config.MediaType);
+        Assert.Equal(s.Image.Layers.Select(l => l.Digest), manifest.Layers.Select(l => l.Digest));
+        Assert.All(manifest.Layers, l => Assert.True(pulled.Contains(l.Digest)));
     }
 
     [Fact]

@@ -22,7 +22,7 @@ internal static class RegistrySetups
     {
         Credentials = registry.Options.Auth == RegistryAuthMode.Anonymous
             ? null
-            : new StaticCredentials(new RegistryCredential(registry.Username, password ?? registry.Password)),
+            : new StaticCredentialProvider(new RegistryCredential(registry.Username, password ?? registry.Password)),
         CertificatesDirectory = registry.CertsDirectory,
         RetryBaseDelay = TimeSpan.FromMilliseconds(20),
         MaxRetryDelay = TimeSpan.FromMilliseconds(200),
