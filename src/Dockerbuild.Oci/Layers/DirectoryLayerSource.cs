@@ -4,11 +4,15 @@ namespace Dockerbuild.Oci.Layers;
 /// Turns a directory on disk into layer entries: lstat for type, mode, owner, mtime and device
 /// numbers; symlinks kept as links (never followed); files sharing an inode become hardlinks to the
 /// one that sorts first, as containerd's diff writer does. Sockets are skipped, as tar cannot hold them.
-/// File content is opened only when the entry is written.
+/// File content is opened only when the entry is written. With
+/// <see cref="DirectoryScanOptions.OverlayWhiteouts"/>, an overlayfs upperdir becomes an OCI diff.
 /// </summary>
 public static class DirectoryLayerSource
 {
     private const string CapabilityAttribute = "security.capability";
+
+    // The kernel marks opaque directories with trusted.*, or user.* when mounted with userxattr (rootless).
+    private static readonly string[] OpaqueAttributes = ["trusted.overlay.opaque", "user.overlay.opaque"];
 
     public static IReadOnlyList<LayerEntry> Scan(string directory, DirectoryScanOptions? options = null)
     {
@@ -77,6 +81,18 @@ public static class DirectoryLayerSource
             return null;
         }
 
+        if (options.OverlayWhiteouts && entryType == LayerEntryType.CharacterDevice && stat is { RdevMajor: 0, RdevMinor: 0 })
+        {
+            var slash = layerPath.LastIndexOf('/');
+            AddWhiteout(found, layerPath[..(slash + 1)] + ".wh." + layerPath[(slash + 1)..], stat);
+            return null;
+        }
+
+        if (options.OverlayWhiteouts && entryType == LayerEntryType.Directory && IsOpaque(hostPath))
+        {
+            AddWhiteout(found, layerPath + "/.wh..wh..opq", stat);
+        }
+
         var isDevice = entryType is LayerEntryType.CharacterDevice or LayerEntryType.BlockDevice;
         var entry = new LayerEntry
         {
@@ -96,6 +112,16 @@ public static class DirectoryLayerSource
         found.Add((entry, stat, LayerPath.SortKey(layerPath)));
         return entryType;
     }
+
+    /// <summary>An empty, mode 0 file owned by root, as containerd writes whiteouts.</summary>
+    private static void AddWhiteout(List<(LayerEntry, UnixStat, byte[])> found, string path, UnixStat stat)
+    {
+        var entry = new LayerEntry { Path = path, Type = LayerEntryType.RegularFile, ModificationTime = stat.ModificationTime };
+        found.Add((entry, stat with { LinkCount = 1 }, LayerPath.SortKey(path)));
+    }
+
+    private static bool IsOpaque(string directory) =>
+        OpaqueAttributes.Any(name => UnixNative.TryLGetXattr(directory, name) is [(byte)'y']);
 
     private static Stream OpenRead(string path) =>
         new FileStream(path, new FileStreamOptions

@@ -13,4 +13,10 @@ public sealed record DirectoryScanOptions
 
     /// <summary>Keeps files' security.capability xattr (file capabilities such as ping's cap_net_raw).</summary>
     public bool IncludeCapabilities { get; init; } = true;
+
+    /// <summary>
+    /// Reads the directory as an overlayfs upperdir: a 0/0 character device becomes the whiteout
+    /// ".wh.name" and a directory marked opaque gets ".wh..wh..opq", as containerd's overlay differ writes them.
+    /// </summary>
+    public bool OverlayWhiteouts { get; init; }
 }

@@ -53,7 +53,7 @@ public static class LayerExtractor
     private sealed class Session(string root, bool asRoot, WhiteoutHandling whiteouts)
     {
         private readonly HashSet<string> writtenByThisLayer = new(StringComparer.Ordinal);
-        private readonly List<(string Path, UnixFileMode Mode, DateTimeOffset Mtime)> directories = [];
+        private readonly List<(string EntryName, UnixFileMode Mode, DateTimeOffset Mtime)> directories = [];
 
         public bool AsRoot => asRoot;
 
@@ -127,14 +127,22 @@ public static class LayerExtractor
             ApplyMetadata(entry, path, isDirectory);
         }
 
-        /// <summary>Directory modes and times last, deepest first, so writing their children cannot change them.</summary>
+        /// <summary>
+        /// Directory modes and times last, deepest first, so writing their children cannot change them.
+        /// Each path is resolved again: a later entry may have replaced the directory or one of its
+        /// parents with a symlink, and chmod follows symlinks.
+        /// </summary>
         public void FinishDirectories()
         {
             for (var i = directories.Count - 1; i >= 0; i--)
             {
-                var (path, mode, mtime) = directories[i];
-                File.SetUnixFileMode(path, mode);
-                UnixNative.LSetModificationTime(path, mtime);
+                var (entryName, mode, mtime) = directories[i];
+                var path = RootedPath.Resolve(root, RootedPath.Clean(entryName, entryName), entryName);
+                if (UnixNative.TryLStat(path) is { Type: UnixStat.Directory })
+                {
+                    File.SetUnixFileMode(path, mode);
+                    UnixNative.LSetModificationTime(path, mtime);
+                }
             }
         }
 
@@ -153,7 +161,7 @@ public static class LayerExtractor
             var mode = asRoot ? entry.Mode : entry.Mode & ~SetIdBits;
             if (isDirectory)
             {
-                directories.Add((path, mode, entry.ModificationTime));
+                directories.Add((entry.Name, mode, entry.ModificationTime));
                 return;
             }
 

@@ -81,10 +81,10 @@ public static class LayerWriter
                 var zstd = new CompressionStream(compressed, options.CompressionLevel ?? DefaultZstdLevel, leaveOpen: true);
                 await using (zstd.ConfigureAwait(false))
                 {
-                    if (threads > 1)
-                    {
-                        zstd.SetParameter(ZSTD_cParameter.ZSTD_c_nbWorkers, threads);
-                    }
+                    // Always the multithreaded format (nbWorkers >= 1): its output is the same for any
+                    // number of workers, while nbWorkers = 0 would differ, and so would blobs built on
+                    // machines with different core counts.
+                    zstd.SetParameter(ZSTD_cParameter.ZSTD_c_nbWorkers, threads);
 
                     uncompressed = new HashingWriteStream(zstd);
                     await writeTar(uncompressed, cancellationToken).ConfigureAwait(false);

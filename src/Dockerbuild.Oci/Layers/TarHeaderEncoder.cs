@@ -73,8 +73,8 @@ internal static class TarHeaderEncoder
         PutOctal(paxHeader.AsSpan(136, 12), 0);
         paxHeader[156] = (byte)'x';
         "ustar\000"u8.CopyTo(paxHeader.AsSpan(257));
-        PutOctal(paxHeader.AsSpan(329, 8), 0);
-        PutOctal(paxHeader.AsSpan(337, 8), 0);
+
+        // Go leaves the device fields of an 'x' header NUL (it formats only the v7 fields).
         SetChecksum(paxHeader);
 
         var result = new byte[BlockSize + records.Length + Padding(records.Length) + BlockSize];

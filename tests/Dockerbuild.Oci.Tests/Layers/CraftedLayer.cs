@@ -18,9 +18,9 @@ internal sealed class CraftedLayer
         return this;
     }
 
-    public CraftedLayer Directory(string name)
+    public CraftedLayer Directory(string name, UnixFileMode mode = (UnixFileMode)0b111_101_101)
     {
-        entries.Add(new PaxTarEntry(TarEntryType.Directory, name) { Mode = (UnixFileMode)0b111_101_101 });
+        entries.Add(new PaxTarEntry(TarEntryType.Directory, name) { Mode = mode, ModificationTime = DateTimeOffset.FromUnixTimeSeconds(1_000_000_000) });
         return this;
     }
 

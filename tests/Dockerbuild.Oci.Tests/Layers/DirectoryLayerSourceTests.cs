@@ -38,4 +38,36 @@ public sealed class DirectoryLayerSourceTests
         var chowned = DirectoryLayerSource.Scan(dir.Combine("src"), new DirectoryScanOptions { Uid = 1, Gid = 2 });
         Assert.All(chowned, e => Assert.Equal((1, 2), (e.Uid, e.Gid)));
     }
+
+    [Fact]
+    public async Task AnOverlayUpperdirBecomesADiffWhoseWhiteoutsApplyToTheLowerTree()
+    {
+        if (!Environment.IsPrivilegedProcess)
+        {
+            Dockerbuild.Testing.Require.Fail("overlay whiteouts (char devices, trusted.* xattrs) need root");
+        }
+
+        var ct = TestContext.Current.CancellationToken;
+        using var lower = new Sandbox();
+        await lower.ExtractAsync(new CraftedLayer().File("etc/gone").File("etc/kept").File("var/cache/old").File("var/cache/older"));
+        using var upper = new TempDir();
+        Directory.CreateDirectory(upper.Combine("etc"));
+        UnixNative.MkNod(upper.Combine("etc", "gone"), UnixStat.Char, 0, 0, 0);
+        Directory.CreateDirectory(upper.Combine("var", "cache"));
+        UnixNative.LSetXattr(upper.Combine("var", "cache"), "trusted.overlay.opaque", "y"u8.ToArray());
+        await File.WriteAllTextAsync(upper.Combine("var", "cache", "new"), "new", ct);
+
+        var entries = DirectoryLayerSource.Scan(upper.Path, new DirectoryScanOptions { OverlayWhiteouts = true });
+        Assert.Contains(entries, e => e is { Path: "etc/.wh.gone", Type: LayerEntryType.RegularFile, Mode: 0, Size: 0 });
+        Assert.Contains(entries, e => e is { Path: "var/cache/.wh..wh..opq", Type: LayerEntryType.RegularFile });
+        Assert.DoesNotContain(entries, e => e.Type == LayerEntryType.CharacterDevice);
+        using var blob = new MemoryStream();
+        await LayerWriter.WriteAsync(entries, blob, new LayerWriteOptions(), ct);
+        blob.Position = 0;
+        await LayerExtractor.ExtractAsync(blob, lower.Root, new LayerExtractOptions(), ct);
+
+        Assert.False(Path.Exists(lower.InRoot("etc/gone")));
+        Assert.True(File.Exists(lower.InRoot("etc/kept")));
+        Assert.Equal(["new"], Directory.EnumerateFileSystemEntries(lower.InRoot("var/cache")).Select(Path.GetFileName));
+    }
 }

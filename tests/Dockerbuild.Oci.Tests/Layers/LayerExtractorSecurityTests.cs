@@ -212,6 +212,34 @@ public sealed class LayerExtractorSecurityTests
     }
 
     [Fact]
+    public async Task DirectoryModesSetLastAreNotAppliedThroughALaterSymlink()
+    {
+        using var sandbox = new Sandbox();
+        var layer = new CraftedLayer()
+            .Directory("d", UnixFileMode.UserRead)
+            .Directory("p/outside", UnixFileMode.UserRead)
+            .Symlink("d", sandbox.Outside)
+            .Symlink("p", "../outside");
+
+        await sandbox.ExtractAsync(layer);
+
+        sandbox.AssertOutsideUntouched();
+    }
+
+    [Fact]
+    public async Task DeletingALowerTreeUnlinksItsSymlinksWithoutFollowingThem()
+    {
+        using var sandbox = new Sandbox();
+        await sandbox.ExtractAsync(new CraftedLayer().Symlink("tree/out", sandbox.Outside).Symlink("opaque/out", "../../outside").File("opaque/x"));
+
+        await sandbox.ExtractAsync(new CraftedLayer().File(".wh.tree", "").File("opaque/.wh..wh..opq", ""));
+
+        Assert.False(Path.Exists(sandbox.InRoot("tree")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(sandbox.InRoot("opaque")));
+        sandbox.AssertOutsideUntouched();
+    }
+
+    [Fact]
     public async Task SetuidBitsAreDroppedWhenNotRoot()
     {
         using var sandbox = new Sandbox();

@@ -126,6 +126,37 @@ public sealed class LayerExtractorTests
     }
 
     [Fact]
+    public async Task ATarMadeByGnuTarExtractsToTheSameTree()
+    {
+        var tarTool = Require.Executable("tar", "tar");
+        using var sandbox = new Sandbox();
+        using var source = new TempDir();
+        Directory.CreateDirectory(source.Combine("etc", "conf.d"));
+        await File.WriteAllTextAsync(source.Combine("etc", "conf.d", "a.conf"), "a=1", TestContext.Current.CancellationToken);
+        File.SetUnixFileMode(source.Combine("etc", "conf.d", "a.conf"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.CreateSymbolicLink(source.Combine("etc", "link"), "conf.d/a.conf");
+        UnixNative.Link(source.Combine("etc", "conf.d", "a.conf"), source.Combine("etc", "hard"));
+        var tar = source.Combine("..", Path.GetFileName(source.Path) + ".tar.gz");
+        var (exit, _, stderr) = await Tool.RunAsync(tarTool, ["--format=pax", "-czf", tar, "-C", source.Path, "."]);
+        Assert.True(exit == 0, stderr);
+
+        try
+        {
+            await using var layer = File.OpenRead(tar);
+            await LayerExtractor.ExtractAsync(layer, sandbox.Root, new LayerExtractOptions(), TestContext.Current.CancellationToken);
+        }
+        finally
+        {
+            File.Delete(tar);
+        }
+
+        Assert.Equal("a=1", await File.ReadAllTextAsync(sandbox.InRoot("etc/conf.d/a.conf"), TestContext.Current.CancellationToken));
+        Assert.Equal(0b110_000_000, UnixNative.LStat(sandbox.InRoot("etc/conf.d/a.conf")).Permissions);
+        Assert.Equal("conf.d/a.conf", new FileInfo(sandbox.InRoot("etc/link")).LinkTarget);
+        Assert.Equal(UnixNative.LStat(sandbox.InRoot("etc/conf.d/a.conf")).Inode, UnixNative.LStat(sandbox.InRoot("etc/hard")).Inode);
+    }
+
+    [Fact]
     public async Task ExtractionStreamsALayerBiggerThanItsBuffers()
     {
         using var sandbox = new Sandbox();

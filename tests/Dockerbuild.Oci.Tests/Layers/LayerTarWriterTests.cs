@@ -19,6 +19,44 @@ public sealed class LayerTarWriterTests
         Assert.Equal(first, reversed);
     }
 
+    /// <summary>
+    /// Runs itself again in a child process (another process id, another start time) and compares
+    /// the tar the child wrote with its own: nothing process-specific may reach the bytes.
+    /// </summary>
+    [Fact]
+    public async Task AnotherProcessWritesTheSameBytes()
+    {
+        const string childOutput = "DOCKERBUILD_TEST_TAR_OUT";
+        var ct = TestContext.Current.CancellationToken;
+        if (Environment.GetEnvironmentVariable(childOutput) is { Length: > 0 } path)
+        {
+            await File.WriteAllBytesAsync(path, await SampleLayers.TarBytesAsync(SampleLayers.Mixed()), ct);
+            return;
+        }
+
+        using var dir = new TempDir();
+        var output = dir.Combine("child.tar");
+        var host = Environment.ProcessPath!;
+        var assembly = typeof(LayerTarWriterTests).Assembly.Location;
+        var filter = new[] { "-method", $"{typeof(LayerTarWriterTests).FullName}.{nameof(AnotherProcessWritesTheSameBytes)}" };
+        var start = new System.Diagnostics.ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in (Path.GetFileNameWithoutExtension(host) == "dotnet" ? ["exec", assembly, .. filter] : filter))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment[childOutput] = output;
+        using (var child = System.Diagnostics.Process.Start(start)!)
+        {
+            var stdout = child.StandardOutput.ReadToEndAsync(ct);
+            await child.StandardError.ReadToEndAsync(ct);
+            await child.WaitForExitAsync(ct);
+            Assert.True(child.ExitCode == 0, await stdout);
+        }
+
+        Assert.Equal(await SampleLayers.TarBytesAsync(SampleLayers.Mixed()), await File.ReadAllBytesAsync(output, ct));
+    }
+
     [Fact]
     public async Task EntriesComeInSortedWalkOrderWithDirectoriesSlashTerminated()
     {

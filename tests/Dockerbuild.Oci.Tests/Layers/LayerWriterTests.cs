@@ -45,6 +45,23 @@ public sealed class LayerWriterTests
         Assert.Equal(first.ToArray(), second.ToArray());
     }
 
+    [Theory]
+    [InlineData(LayerCompression.Gzip)]
+    [InlineData(LayerCompression.Zstd)]
+    public async Task TheBlobDoesNotDependOnTheNumberOfThreads(LayerCompression compression)
+    {
+        var blobs = new List<byte[]>();
+        foreach (var threads in new[] { 1, 2, 5 })
+        {
+            using var blob = new MemoryStream();
+            await LayerWriter.WriteAsync(BigLayer(), blob, new LayerWriteOptions { Compression = compression, CompressionThreads = threads }, TestContext.Current.CancellationToken);
+            blobs.Add(blob.ToArray());
+        }
+
+        Assert.Equal(blobs[0], blobs[1]);
+        Assert.Equal(blobs[0], blobs[2]);
+    }
+
     [Fact]
     public async Task GzipToolAcceptsTheParallelMembersAndItsOutputHashesToTheDiffId()
     {
