@@ -24,6 +24,12 @@ internal sealed class ImageFilter
         var filter = new ImageFilter();
         if (repository is not null)
         {
+            // The optional argument swallows an unknown flag; say what it is, as docker does.
+            if (repository.StartsWith('-'))
+            {
+                throw new UsageException($"unknown flag: {repository}");
+            }
+
             filter.repository = ImageReference.Parse(repository);
         }
 
