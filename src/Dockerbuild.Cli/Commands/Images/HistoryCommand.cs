@@ -19,7 +19,8 @@ internal sealed class HistoryCommand(CliHost host) : ICliCommand
         var noTrunc = new Option<bool>("--no-trunc") { Description = "Don't truncate output" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Only show image IDs" };
         var human = new Option<bool>("--human", "-H") { Description = "Print sizes and dates in human readable format", DefaultValueFactory = _ => true };
-        var command = new Command("history", "Show the history of an image") { image, noTrunc, quiet, human };
+        var format = new Option<string>("--format") { Description = "Format output: table, json, or a template with {{.ID}}, {{.CreatedSince}}, {{.CreatedAt}}, {{.CreatedBy}}, {{.Size}}, {{.Comment}}" };
+        var command = new Command("history", "Show the history of an image") { image, noTrunc, quiet, human, format };
         ImageCommandAction.Set(command, host, async (context, cancellationToken) =>
         {
             var parse = context.ParseResult;
@@ -52,25 +53,44 @@ internal sealed class HistoryCommand(CliHost host) : ICliCommand
                 return CommandLineApp.Success;
             }
 
-            var table = new TableWriter("IMAGE", "CREATED", "CREATED BY", "SIZE", "COMMENT");
             var now = DateTimeOffset.UtcNow;
+            var fields = new List<IReadOnlyDictionary<string, string>>();
             for (var i = 0; i < rows.Count; i++)
             {
                 var (entry, size) = rows[i];
                 var createdBy = (entry.CreatedBy ?? "").Replace('\t', ' ');
-                table.Add(
-                    ids[i],
-                    isHuman ? HumanUnits.Ago(entry.Created, now) : entry.Created is { } c ? c.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture) : "N/A",
-                    full ? createdBy : Ellipsis(createdBy, CreatedByWidth),
-                    isHuman ? HumanUnits.Size(size) : size.ToString(CultureInfo.InvariantCulture),
-                    entry.Comment ?? "");
+                fields.Add(new Dictionary<string, string>(StringComparer.Ordinal)
+                {
+                    ["ID"] = ids[i],
+                    ["CreatedSince"] = isHuman ? HumanUnits.Ago(entry.Created, now) : Rfc3339(entry.Created),
+                    ["CreatedAt"] = Rfc3339(entry.Created),
+                    ["CreatedBy"] = full ? createdBy : Ellipsis(createdBy, CreatedByWidth),
+                    ["Size"] = isHuman ? HumanUnits.Size(size) : size.ToString(CultureInfo.InvariantCulture),
+                    ["Comment"] = entry.Comment ?? "",
+                });
             }
 
-            await table.WriteAsync(context.Output);
+            var layout = new OutputFormat(parse.GetValue(format) is { Length: > 0 } f && f != "table" ? f : DefaultTemplate, Headers);
+            await layout.WriteAsync(context.Output, fields);
             return CommandLineApp.Success;
         });
         return command;
     }
+
+    private const string DefaultTemplate = "table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}";
+
+    private static readonly Dictionary<string, string> Headers = new(StringComparer.Ordinal)
+    {
+        ["ID"] = "IMAGE",
+        ["CreatedSince"] = "CREATED",
+        ["CreatedAt"] = "CREATED AT",
+        ["CreatedBy"] = "CREATED BY",
+        ["Size"] = "SIZE",
+        ["Comment"] = "COMMENT",
+    };
+
+    private static string Rfc3339(DateTimeOffset? time) =>
+        time is { } t ? t.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture) : "N/A";
 
     // docker's stringutils.Ellipsis: at most width characters, the last one "…" when cut.
     private static string Ellipsis(string text, int width) =>

@@ -21,7 +21,8 @@ internal sealed class ImagesCommand(CliHost host, string name = "images") : ICli
         var digests = new Option<bool>("--digests") { Description = "Show digests" };
         var noTrunc = new Option<bool>("--no-trunc") { Description = "Don't truncate output" };
         var filters = new Option<string[]>("--filter", "-f") { Description = "Filter output: dangling=true|false, reference=PATTERN, before=IMAGE, since=IMAGE" };
-        var command = new Command(name, "List images") { repository, all, quiet, digests, noTrunc, filters };
+        var format = new Option<string>("--format") { Description = "Format output: table, json, or a template with {{.Repository}}, {{.Tag}}, {{.ID}}, {{.Digest}}, {{.CreatedSince}}, {{.CreatedAt}}, {{.Size}}" };
+        var command = new Command(name, "List images") { repository, all, quiet, digests, noTrunc, filters, format };
         if (name == "ls")
         {
             command.Aliases.Add("list");
@@ -49,11 +50,18 @@ internal sealed class ImagesCommand(CliHost host, string name = "images") : ICli
                 return CommandLineApp.Success;
             }
 
+            var layout = new OutputFormat(parse.GetValue(format), Headers);
+            var now = DateTimeOffset.UtcNow;
+            if (!layout.IsDefaultTable)
+            {
+                await layout.WriteAsync(context.Output, [.. rows.Select(row => Fields(row.Image, row.Repository, row.Tag, row.Digest, full, now))]);
+                return CommandLineApp.Success;
+            }
+
             var showDigests = parse.GetValue(digests);
             var table = showDigests
                 ? new TableWriter("REPOSITORY", "TAG", "DIGEST", "IMAGE ID", "CREATED", "SIZE")
                 : new TableWriter("REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE");
-            var now = DateTimeOffset.UtcNow;
             foreach (var row in rows)
             {
                 var tail = new[] { Id(row.Image, full), HumanUnits.Ago(row.Image.Created, now), HumanUnits.Size(row.Image.Size) };
@@ -65,6 +73,33 @@ internal sealed class ImagesCommand(CliHost host, string name = "images") : ICli
         });
         return command;
     }
+
+    private static readonly Dictionary<string, string> Headers = new(StringComparer.Ordinal)
+    {
+        ["Repository"] = "REPOSITORY",
+        ["Tag"] = "TAG",
+        ["Digest"] = "DIGEST",
+        ["ID"] = "IMAGE ID",
+        ["CreatedSince"] = "CREATED",
+        ["CreatedAt"] = "CREATED AT",
+        ["Size"] = "SIZE",
+    };
+
+    // The fields of docker's image list formatter.
+    private static Dictionary<string, string> Fields(ImageRecord image, string repository, string tag, string digest, bool full, DateTimeOffset now) => new(StringComparer.Ordinal)
+    {
+        ["Containers"] = "N/A",
+        ["CreatedAt"] = image.Created is { } created ? created.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss '+0000 UTC'", System.Globalization.CultureInfo.InvariantCulture) : "",
+        ["CreatedSince"] = HumanUnits.Ago(image.Created, now),
+        ["Digest"] = digest,
+        ["ID"] = Id(image, full),
+        ["Repository"] = repository,
+        ["SharedSize"] = "N/A",
+        ["Size"] = HumanUnits.Size(image.Size),
+        ["Tag"] = tag,
+        ["UniqueSize"] = "N/A",
+        ["VirtualSize"] = HumanUnits.Size(image.Size),
+    };
 
     private static string Id(ImageRecord image, bool full) => full ? image.Id.ToString() : image.Id.Short;
 

@@ -17,7 +17,8 @@ internal sealed class SearchCommand(CliHost host) : ICliCommand
         var limit = new Option<int>("--limit") { Description = "Max number of search results", DefaultValueFactory = _ => 25 };
         var filters = new Option<string[]>("--filter", "-f") { Description = "Filter output: stars=N, is-official=true|false" };
         var noTrunc = new Option<bool>("--no-trunc") { Description = "Don't truncate output" };
-        var command = new Command("search", "Search a registry's catalog for images") { term, limit, filters, noTrunc };
+        var format = new Option<string>("--format") { Description = "Format output: table, json, or a template with {{.Name}}, {{.Description}}, {{.StarCount}}, {{.IsOfficial}}" };
+        var command = new Command("search", "Search a registry's catalog for images") { term, limit, filters, noTrunc, format };
         ImageCommandAction.Set(command, host, async (context, cancellationToken) =>
         {
             var max = context.ParseResult.GetValue(limit);
@@ -48,21 +49,39 @@ internal sealed class SearchCommand(CliHost host) : ICliCommand
 
             using var client = context.CreateRegistryClient();
             var repositories = await client.ListRepositoriesAsync(registry, cancellationToken);
-            var table = new TableWriter("NAME", "DESCRIPTION", "STARS", "OFFICIAL");
+            var rows = new List<IReadOnlyDictionary<string, string>>();
             if (minStars <= 0 && !officialOnly)
             {
                 var prefix = RegistryHosts.IsDockerHub(registry) ? "" : registry + "/";
                 foreach (var repository in repositories.Where(r => r.Contains(text, StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal).Take(max))
                 {
-                    table.Add(prefix + repository, "", "0", "");
+                    rows.Add(new Dictionary<string, string>(StringComparer.Ordinal)
+                    {
+                        ["Name"] = prefix + repository,
+                        ["Description"] = "",
+                        ["StarCount"] = "0",
+                        ["IsOfficial"] = "",
+                    });
                 }
             }
 
-            await table.WriteAsync(context.Output);
+            var requested = context.ParseResult.GetValue(format);
+            var layout = new OutputFormat(requested is { Length: > 0 } f && f != "table" ? f : DefaultTemplate, Headers);
+            await layout.WriteAsync(context.Output, rows);
             return CommandLineApp.Success;
         });
         return command;
     }
+
+    private const string DefaultTemplate = "table {{.Name}}\t{{.Description}}\t{{.StarCount}}\t{{.IsOfficial}}";
+
+    private static readonly Dictionary<string, string> Headers = new(StringComparer.Ordinal)
+    {
+        ["Name"] = "NAME",
+        ["Description"] = "DESCRIPTION",
+        ["StarCount"] = "STARS",
+        ["IsOfficial"] = "OFFICIAL",
+    };
 
     // docker's rule: a first component with '.' or ':' (or localhost) names the registry.
     private static (string Registry, string Term) Split(string term)
