@@ -19,6 +19,33 @@ public sealed class SaveLoadPruneTests
     }
 
     [Fact]
+    public async Task LoadingANameThatExistsMovesItAsDockerSays()
+    {
+        using var source = new ImageCli();
+        await source.ImportAsync("new", "app:1");
+        Assert.Empty(await source.LinesAsync("save", "app:1"));
+
+        using var target = new ImageCli { Stdin = source.BinaryOut };
+        var old = await target.ImportAsync("old", "app:1");
+        target.Stdin = source.BinaryOut;
+        Assert.Equal(
+            [$"The image app:1 already exists, renaming the old one with ID {old} to empty string", "Loaded image: app:1"],
+            await target.LinesAsync("load"));
+        Assert.Equal(["<none>"], (await target.LinesAsync("images", "--filter", "dangling=true", "--format", "{{.Repository}}")));
+    }
+
+    [Fact]
+    public async Task RootOptionSelectsTheStore()
+    {
+        using var cli = new ImageCli();
+        var elsewhere = Path.Combine(cli.Home, "elsewhere");
+        await cli.ImportAsync("x", "app:1", "--root", elsewhere);
+        Assert.Empty(await cli.LinesAsync("images", "-q"));
+        Assert.Single(await cli.LinesAsync("images", "-q", "--root", elsewhere));
+        Assert.True(Directory.Exists(Path.Combine(elsewhere, "blobs")));
+    }
+
+    [Fact]
     public async Task AnImageSavedByIdLoadsWithoutAName()
     {
         using var source = new ImageCli();

@@ -29,6 +29,14 @@ internal sealed class LoadCommand(CliHost host) : ICliCommand
             foreach (var image in images)
             {
                 var tags = image.Names.Where(n => n.Tag is not null).ToList();
+                foreach (var tag in tags)
+                {
+                    if (await context.Store.FindAsync(tag.ToString(), cancellationToken) is { } previous && previous.ManifestDigest != image.Manifest.Digest)
+                    {
+                        await context.Output.WriteLineAsync($"The image {tag.FamiliarString} already exists, renaming the old one with ID {previous.Id} to empty string");
+                    }
+                }
+
                 var record = await context.Store.AddAsync(image.Manifest.Digest, tags, cancellationToken);
                 if (tags.Count == 0)
                 {
