@@ -3,14 +3,10 @@ using System.Security.Cryptography;
 namespace Dockerbuild.Oci.Layers;
 
 /// <summary>Passes writes through to another stream while hashing and counting them, so a digest comes out of the same pass that writes the bytes.</summary>
-internal sealed class HashingWriteStream(Stream inner) : Stream
+internal sealed class HashingWriteStream(Stream inner) : WriteOnlyStream
 {
     private readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private long written;
-
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
 
     public override bool CanWrite => true;
 
@@ -32,9 +28,6 @@ internal sealed class HashingWriteStream(Stream inner) : Stream
         await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
     }
 
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     // Compressors write their trailers synchronously from Dispose; they still must be hashed.
@@ -48,12 +41,6 @@ internal sealed class HashingWriteStream(Stream inner) : Stream
     public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
 
     public override void Flush() => inner.Flush();
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Dockerbuild.Oci.Layers;
 
 /// <summary>
@@ -48,7 +50,10 @@ public sealed record LayerEntry
             Type = LayerEntryType.RegularFile,
             Mode = mode,
             Size = content.Length,
-            OpenContent = _ => ValueTask.FromResult<Stream>(new MemoryStream(content.ToArray(), writable: false)),
+            OpenContent = _ => ValueTask.FromResult<Stream>(
+                MemoryMarshal.TryGetArray(content, out var array)
+                    ? new MemoryStream(array.Array!, array.Offset, array.Count, writable: false)
+                    : new MemoryStream(content.ToArray(), writable: false)),
         };
 
     public static LayerEntry Directory(string path, int mode = 0b111_101_101) =>

@@ -33,7 +33,7 @@ public static class LayerExtractor
             throw new InvalidOperationException("Overlay whiteouts are character devices and trusted.* xattrs, which need root; extract with WhiteoutHandling.Apply instead.");
         }
 
-        var tar = await LayerDecompression.OpenAsync(layer, cancellationToken).ConfigureAwait(false);
+        var tar = new HashingReadStream(await LayerDecompression.OpenAsync(layer, cancellationToken).ConfigureAwait(false));
         await using (tar.ConfigureAwait(false))
         {
             var reader = new TarReader(tar, leaveOpen: true);
@@ -44,10 +44,12 @@ public static class LayerExtractor
                     await session.ApplyAsync(entry, cancellationToken).ConfigureAwait(false);
                 }
             }
-        }
 
-        session.FinishDirectories();
-        return new LayerExtractResult(session.EntryCount, session.Warnings);
+            // The diffID covers the whole uncompressed stream, padding after the end marker included.
+            await tar.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
+            session.FinishDirectories();
+            return new LayerExtractResult(session.EntryCount, session.Warnings, tar.GetDigest());
+        }
     }
 
     private sealed class Session(string root, bool asRoot, WhiteoutHandling whiteouts)
@@ -86,6 +88,12 @@ public static class LayerExtractor
                 return;
             }
 
+            if (entry.EntryType is TarEntryType.CharacterDevice or TarEntryType.BlockDevice && !asRoot)
+            {
+                Warnings.Add($"skipped device node '{entry.Name}': creating devices needs root");
+                return;
+            }
+
             var parent = EnsureDirectory(components, entry.Name);
             var path = parent + "/" + baseName;
             var isDirectory = entry.EntryType == TarEntryType.Directory;
@@ -106,10 +114,6 @@ public static class LayerExtractor
                 case TarEntryType.HardLink:
                     UnixNative.Link(HardlinkTarget(entry), path);
                     return; // the link shares its target's inode, owner, mode and times
-                case TarEntryType.CharacterDevice or TarEntryType.BlockDevice when !asRoot:
-                    writtenByThisLayer.Remove(path);
-                    Warnings.Add($"skipped device node '{entry.Name}': creating devices needs root");
-                    return;
                 case TarEntryType.CharacterDevice or TarEntryType.BlockDevice or TarEntryType.Fifo:
                     var device = (PosixTarEntry)entry;
                     var type = entry.EntryType switch

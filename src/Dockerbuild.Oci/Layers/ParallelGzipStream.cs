@@ -12,7 +12,7 @@ namespace Dockerbuild.Oci.Layers;
 /// which zlib's .NET wrapper does not expose). Output depends only on input, level and chunk size,
 /// never on thread timing.
 /// </summary>
-internal sealed class ParallelGzipStream : Stream
+internal sealed class ParallelGzipStream : WriteOnlyStream
 {
     private readonly Stream inner;
     private readonly int chunkSize;
@@ -33,19 +33,7 @@ internal sealed class ParallelGzipStream : Stream
         current = ArrayPool<byte>.Shared.Rent(chunkSize);
     }
 
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
     public override bool CanWrite => !finished;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -62,9 +50,6 @@ internal sealed class ParallelGzipStream : Stream
             }
         }
     }
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     /// <summary>Compresses what is buffered and writes every remaining member; the stream is complete afterwards.</summary>
     public async Task FinishAsync(CancellationToken cancellationToken)
@@ -96,12 +81,6 @@ internal sealed class ParallelGzipStream : Stream
     public override void Flush()
     {
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     public override async ValueTask DisposeAsync()
     {

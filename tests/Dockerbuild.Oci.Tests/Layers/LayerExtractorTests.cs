@@ -106,8 +106,10 @@ public sealed class LayerExtractorTests
         await LayerWriter.WriteAsync(entries, blob, new LayerWriteOptions { Compression = compression }, TestContext.Current.CancellationToken);
         blob.Position = 0;
 
-        await LayerExtractor.ExtractAsync(blob, sandbox.Root, new LayerExtractOptions(), TestContext.Current.CancellationToken);
+        var result = await LayerExtractor.ExtractAsync(blob, sandbox.Root, new LayerExtractOptions(), TestContext.Current.CancellationToken);
 
+        Assert.Equal(Digest.Compute(await SampleLayers.TarBytesAsync(entries)), result.DiffId);
+        Assert.Equal(entries.Length, result.EntryCount);
         Assert.Equal("data/blob.bin", new FileInfo(sandbox.InRoot("app/current")).LinkTarget);
         Assert.Equal("/etc/hostname", new FileInfo(sandbox.InRoot("app/etc-link")).LinkTarget);
         Assert.Equal(UnixNative.LStat(sandbox.InRoot("app/run.sh")).Inode, UnixNative.LStat(sandbox.InRoot("app/run-again.sh")).Inode);
@@ -140,15 +142,21 @@ public sealed class LayerExtractorTests
         var (exit, _, stderr) = await Tool.RunAsync(tarTool, ["--format=pax", "-czf", tar, "-C", source.Path, "."]);
         Assert.True(exit == 0, stderr);
 
+        LayerExtractResult result;
+        string expectedDiffId;
         try
         {
+            expectedDiffId = await Tool.Sha256OfOutputAsync(Require.Executable("gzip", "gzip"), "-dc", tar);
             await using var layer = File.OpenRead(tar);
-            await LayerExtractor.ExtractAsync(layer, sandbox.Root, new LayerExtractOptions(), TestContext.Current.CancellationToken);
+            result = await LayerExtractor.ExtractAsync(layer, sandbox.Root, new LayerExtractOptions(), TestContext.Current.CancellationToken);
         }
         finally
         {
             File.Delete(tar);
         }
+
+        // GNU tar pads to 10 KiB records after the end marker; the diffID covers that too.
+        Assert.Equal(expectedDiffId, result.DiffId.ToString());
 
         Assert.Equal("a=1", await File.ReadAllTextAsync(sandbox.InRoot("etc/conf.d/a.conf"), TestContext.Current.CancellationToken));
         Assert.Equal(0b110_000_000, UnixNative.LStat(sandbox.InRoot("etc/conf.d/a.conf")).Permissions);
