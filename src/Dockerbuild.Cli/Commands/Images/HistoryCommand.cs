@@ -24,7 +24,7 @@ internal sealed class HistoryCommand(CliHost host) : ICliCommand
         ImageCommandAction.Set(command, host, async (context, cancellationToken) =>
         {
             var parse = context.ParseResult;
-            var local = await context.Store.OpenImageAsync(parse.GetRequiredValue(image), cancellationToken: cancellationToken);
+            var local = await LocalImages.OpenAsync(context.Store, parse.GetRequiredValue(image), cancellationToken);
             var full = parse.GetValue(noTrunc);
             var isHuman = parse.GetValue(human);
             var layers = local.Layers;

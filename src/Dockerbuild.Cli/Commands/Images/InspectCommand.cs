@@ -30,7 +30,7 @@ internal sealed class InspectCommand(CliHost host) : ICliCommand
                     LocalImage image;
                     try
                     {
-                        image = await context.Store.OpenImageAsync(name, cancellationToken: cancellationToken);
+                        image = await LocalImages.OpenAsync(context.Store, name, cancellationToken);
                     }
                     catch (Exception e) when (ImageCommandAction.IsUserError(e))
                     {

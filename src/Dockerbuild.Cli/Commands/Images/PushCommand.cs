@@ -64,7 +64,7 @@ internal sealed class PushCommand(CliHost host) : ICliCommand
     private async Task PushOneAsync(ImageCommandContext context, RegistryClient client, ImageReference target, TextWriter output, CancellationToken cancellationToken)
     {
         var store = context.Store;
-        var image = await store.OpenImageAsync(target.ToString(), cancellationToken: cancellationToken);
+        var image = await LocalImages.OpenAsync(store, target.ToString(), cancellationToken);
         var manifest = await ManifestToPushAsync(store, image, cancellationToken);
 
         // A blob another repository of the same registry holds can be mounted instead of uploaded.
