@@ -77,4 +77,24 @@ public sealed class RegistryLoginTests
         Assert.Null(JsonNode.Parse(await File.ReadAllTextAsync(cli.ConfigJson, TestContext.Current.CancellationToken))!["auths"]?[registry.Host]);
         Assert.NotEqual(0, (await cli.RunAsync("search", registry.Host + "/anything")).ExitCode);
     }
+
+    [Fact]
+    public async Task BearerTokenRegistryAcceptsTheLoginAndTheDebugTraceHidesEverySecret()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await using var registry = await RegistryServer.StartAsync(new RegistryServerOptions { Auth = RegistryAuthMode.Token }, cancellationToken);
+        using var cli = new DockerbuildProcess();
+        var repository = $"{registry.Host}/token/app";
+        (await cli.RunAsync("import", await RootfsTarball.WriteAsync(cli.Home), repository + ":1")).Succeeded();
+        (await cli.RunAsync(Encoding.UTF8.GetBytes(registry.Password), "login", "-u", registry.Username, "--password-stdin", registry.Host)).Succeeded();
+
+        var push = (await cli.RunAsync("--debug", "push", repository + ":1")).Succeeded();
+        var pull = (await cli.RunAsync("--debug", "pull", repository + ":1")).Succeeded();
+        var trace = push.Err + pull.Err;
+        Assert.Contains("DEBU ", trace);
+        Assert.Contains("Bearer ***", trace);
+        Assert.DoesNotContain(registry.Password, trace + push.Out + pull.Out);
+        Assert.DoesNotContain(Convert.ToBase64String(Encoding.UTF8.GetBytes($"{registry.Username}:{registry.Password}")), trace);
+        Assert.Contains($"Status: Image is up to date for {repository}:1", pull.Lines);
+    }
 }
