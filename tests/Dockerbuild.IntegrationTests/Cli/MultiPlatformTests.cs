@@ -43,6 +43,11 @@ public sealed class MultiPlatformTests
             Assert.Contains($"Digest: {index.Digest}", pull.Lines);
             using var inspect = JsonDocument.Parse((await cli.RunAsync("inspect", repository + ":1")).Succeeded().Out);
             Assert.Equal(architecture, inspect.RootElement[0].GetProperty("Architecture").GetString());
+
+            // Saved and read back by skopeo as the platform that was pulled.
+            var archive = Path.Combine(cli.Home, architecture + ".tar");
+            (await cli.RunAsync("save", "-o", archive, repository + ":1")).Succeeded();
+            Assert.Equal(architecture, (await SkopeoTool.InspectAsync($"docker-archive:{archive}")).GetProperty("Architecture").GetString());
         }
 
         cli.Root = Path.Combine(cli.Home, "store-s390x");

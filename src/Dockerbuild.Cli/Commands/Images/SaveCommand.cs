@@ -76,7 +76,22 @@ internal sealed class SaveCommand(CliHost host) : ICliCommand
         }
 
         var records = all.ToDictionary(image => image.ManifestDigest);
-        return [.. chosen.Select(pair => new NamedImage(new Descriptor(records[pair.Key].MediaType, pair.Key, context.Store.Blobs.SizeOf(pair.Key) ?? 0), pair.Value))];
+        var named = new List<NamedImage>();
+        foreach (var (digest, names) in chosen)
+        {
+            var record = records[digest];
+            var descriptor = new Descriptor(record.MediaType, digest, context.Store.Blobs.SizeOf(digest) ?? 0);
+            if (MediaTypes.IsIndex(record.MediaType))
+            {
+                // An archive holds one manifest per image: the platform this machine runs, else the one pulled.
+                var image = await LocalImages.OpenAsync(context.Store, digest.ToString(), cancellationToken);
+                descriptor = image.Manifest.ToDescriptor(image.Manifest.Value.MediaType ?? MediaTypes.OciManifest);
+            }
+
+            named.Add(new NamedImage(descriptor, names));
+        }
+
+        return named;
 
         void Add(Digest manifest, ImageReference? name)
         {
