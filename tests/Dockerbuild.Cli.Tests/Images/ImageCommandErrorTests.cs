@@ -37,6 +37,28 @@ public sealed class ImageCommandErrorTests
         Assert.DoesNotContain("   at ", output + error);
     }
 
+    [Theory]
+    [InlineData("", "empty")]
+    [InlineData("short text", "shorter than one tar header")]
+    public async Task ImportRefusesSomethingThatIsNotATarball(string content, string expected)
+    {
+        using var cli = new ImageCli { Stdin = System.Text.Encoding.UTF8.GetBytes(content) };
+        var (code, _, error) = await cli.RunAsync("import", "-", "app:1");
+        Assert.Equal(1, code);
+        Assert.Contains(expected, Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.Empty(await cli.LinesAsync("images", "-q"));
+    }
+
+    [Fact]
+    public async Task ImportRefusesALongFileThatIsNotATarball()
+    {
+        using var cli = new ImageCli { Stdin = System.Text.Encoding.UTF8.GetBytes(new string('x', 4096)) };
+        var (code, _, error) = await cli.RunAsync("import", "-");
+        Assert.Equal(1, code);
+        Assert.Contains("not a tar archive", error);
+        Assert.Empty(Directory.Exists(Path.Combine(cli.Root, "blobs", "sha256")) ? Directory.GetFiles(Path.Combine(cli.Root, "blobs", "sha256")) : []);
+    }
+
     [Fact]
     public async Task UnknownFlagIsAUsageError()
     {

@@ -45,7 +45,7 @@ internal sealed class ImportCommand(CliHost host) : ICliCommand
             Descriptor layer;
             Digest diffId;
             await using (var input = from == "-" ? host.OpenStandardInput() : new FileStream(from, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous))
-            await using (var tar = await LayerDecompression.OpenAsync(input, cancellationToken))
+            await using (var tar = new TarHeaderCheckStream(await LayerDecompression.OpenAsync(input, cancellationToken)))
             await using (var writer = blobs.CreateWriter())
             {
                 var info = await LayerWriter.CompressAsync(tar, writer.Stream, new LayerWriteOptions(), cancellationToken);
