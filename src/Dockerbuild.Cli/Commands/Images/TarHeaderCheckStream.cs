@@ -1,3 +1,5 @@
+using Dockerbuild.Oci.Layers;
+
 namespace Dockerbuild.Cli.Commands.Images;
 
 /// <summary>
@@ -5,26 +7,12 @@ namespace Dockerbuild.Cli.Commands.Images;
 /// a tar archive (bad checksum, or too short), so <c>import</c> of the wrong file fails instead of
 /// making a layer of garbage. An all-zero first block is an empty archive and is accepted.
 /// </summary>
-internal sealed class TarHeaderCheckStream(Stream inner) : Stream
+internal sealed class TarHeaderCheckStream(Stream inner) : ReadOnlyStream
 {
     private const int BlockSize = 512;
 
     private readonly byte[] header = new byte[BlockSize];
     private int seen;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -33,25 +21,12 @@ internal sealed class TarHeaderCheckStream(Stream inner) : Stream
         return read;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count)
+    public override int Read(Span<byte> buffer)
     {
-        var read = inner.Read(buffer, offset, count);
-        Check(buffer.AsSpan(offset, read));
+        var read = inner.Read(buffer);
+        Check(buffer[..read]);
         return read;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
