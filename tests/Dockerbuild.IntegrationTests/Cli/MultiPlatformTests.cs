@@ -43,6 +43,7 @@ public sealed class MultiPlatformTests
             Assert.Contains($"Digest: {index.Digest}", pull.Lines);
             using var inspect = JsonDocument.Parse((await cli.RunAsync("inspect", repository + ":1")).Succeeded().Out);
             Assert.Equal(architecture, inspect.RootElement[0].GetProperty("Architecture").GetString());
+            Assert.Contains(" ago", (await cli.RunAsync("images", "--format", "{{.CreatedSince}}")).Succeeded().Out);
 
             // Saved and read back by skopeo as the platform that was pulled.
             var archive = Path.Combine(cli.Home, architecture + ".tar");

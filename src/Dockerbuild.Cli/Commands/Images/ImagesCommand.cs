@@ -31,7 +31,7 @@ internal sealed class ImagesCommand(CliHost host, string name = "images") : ICli
         ImageCommandAction.Set(command, host, async (context, cancellationToken) =>
         {
             var parse = context.ParseResult;
-            var images = await context.Store.ListAsync(cancellationToken);
+            var images = await WithCreationTimesAsync(context.Store, await context.Store.ListAsync(cancellationToken), cancellationToken);
             var filter = await ImageFilter.CreateAsync(context.Store, parse.GetValue(filters) ?? [], parse.GetValue(repository), cancellationToken);
             var full = parse.GetValue(noTrunc);
             var rows = new List<(ImageRecord Image, string Repository, string Tag, string Digest)>();
@@ -100,6 +100,31 @@ internal sealed class ImagesCommand(CliHost host, string name = "images") : ICli
         ["UniqueSize"] = "N/A",
         ["VirtualSize"] = HumanUnits.Size(image.Size),
     };
+
+    // The store knows no creation time for an index; docker shows its platform image's.
+    private static async Task<List<ImageRecord>> WithCreationTimesAsync(ImageStore store, IEnumerable<ImageRecord> images, CancellationToken cancellationToken)
+    {
+        var completed = new List<ImageRecord>();
+        foreach (var image in images)
+        {
+            var created = image.Created;
+            if (created is null && MediaTypes.IsIndex(image.MediaType))
+            {
+                try
+                {
+                    created = (await LocalImages.OpenAsync(store, image.ManifestDigest.ToString(), cancellationToken)).Config.Value.Created;
+                }
+                catch (Exception e) when (ImageCommandAction.IsUserError(e))
+                {
+                    // Content missing for every platform: the row says N/A.
+                }
+            }
+
+            completed.Add(image with { Created = created });
+        }
+
+        return completed;
+    }
 
     private static string Id(ImageRecord image, bool full) => full ? image.Id.ToString() : image.Id.Short;
 
