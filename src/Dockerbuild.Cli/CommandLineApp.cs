@@ -16,9 +16,18 @@ internal static class CommandLineApp
     public const int InternalError = 70;
     public const int Cancelled = 130;
 
+    /// <summary>The global options' names, for <c>ParseResult.GetValue&lt;T&gt;(name)</c>.</summary>
+    public const string DebugOption = "--debug";
+    public const string RootOption = "--root";
+
     public static RootCommand CreateRoot(IEnumerable<ICliCommand> commands)
     {
-        var root = new RootCommand("Build OCI and Docker images from Dockerfiles without a Docker daemon.");
+        var root = new RootCommand("Build OCI and Docker images from Dockerfiles without a Docker daemon.")
+        {
+            // Global, as docker's: every subcommand reads them by name.
+            new Option<bool>(DebugOption, "-D") { Description = "Trace registry requests on stderr (credentials redacted)", Recursive = true },
+            new Option<string>(RootOption) { Description = "Directory of the local image store (default $DOCKERBUILD_ROOT, else $XDG_DATA_HOME/dockerbuild)", Recursive = true },
+        };
         foreach (var command in commands)
         {
             root.Add(command.Create());

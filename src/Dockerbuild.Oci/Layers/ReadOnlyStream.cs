@@ -1,7 +1,7 @@
 namespace Dockerbuild.Oci.Layers;
 
 /// <summary>The parts every forward-only, read-only stream wrapper of this folder says the same way.</summary>
-internal abstract class ReadOnlyStream : Stream
+public abstract class ReadOnlyStream : Stream
 {
     public override bool CanRead => true;
 

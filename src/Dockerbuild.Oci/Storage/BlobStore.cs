@@ -6,7 +6,7 @@ namespace Dockerbuild.Oci.Storage;
 /// corruption on disk is refused rather than passed on. Safe for several processes at once: writers
 /// use private temporary files and an atomic rename, and renaming identical content twice is harmless.
 /// </summary>
-public sealed class BlobStore : IBlobSource
+public sealed class BlobStore : IBlobSource, Registry.IBlobSink
 {
     private const string TemporaryPrefix = "blob-";
 

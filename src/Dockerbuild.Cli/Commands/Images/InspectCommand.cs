@@ -1,0 +1,125 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Dockerbuild.Oci;
+using Dockerbuild.Oci.Json;
+using Dockerbuild.Oci.Storage;
+
+namespace Dockerbuild.Cli.Commands.Images;
+
+/// <summary>
+/// <c>dockerbuild inspect IMAGE...</c>: a JSON array shaped like <c>docker image inspect</c> (Id, RepoTags,
+/// RepoDigests, Created, Config, Architecture, Os, Size, RootFS, Metadata, Descriptor). Images that are
+/// missing are reported on stderr after the array, with exit code 1, as docker does.
+/// </summary>
+internal sealed class InspectCommand(CliHost host) : ICliCommand
+{
+    public Command Create()
+    {
+        var images = new Argument<string[]>("IMAGE") { Description = "Images to inspect", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("inspect", "Display detailed information on one or more images") { images };
+        ImageCommandAction.Set(command, host, async (context, cancellationToken) =>
+        {
+            var errors = new List<string>();
+            using var buffer = new MemoryStream();
+            await using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, IndentSize = 4 }))
+            {
+                writer.WriteStartArray();
+                foreach (var name in context.ParseResult.GetRequiredValue(images))
+                {
+                    LocalImage image;
+                    try
+                    {
+                        image = await LocalImages.OpenAsync(context.Store, name, cancellationToken);
+                    }
+                    catch (Exception e) when (ImageCommandAction.IsUserError(e))
+                    {
+                        errors.Add(ImageCommandAction.ErrorLine(e));
+                        continue;
+                    }
+
+                    Write(writer, image);
+                }
+
+                writer.WriteEndArray();
+            }
+
+            await context.Output.WriteLineAsync(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+            foreach (var error in errors)
+            {
+                await context.Error.WriteLineAsync(error);
+            }
+
+            return errors.Count == 0 ? CommandLineApp.Success : CommandLineApp.Failure;
+        });
+        return command;
+    }
+
+    /// <summary>Go's RFC3339Nano in UTC, as docker prints times.</summary>
+    public static string GoTime(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+
+    private static void Write(Utf8JsonWriter writer, LocalImage image)
+    {
+        var record = image.Record;
+        var config = image.Config.Value;
+        writer.WriteStartObject();
+        writer.WriteString("Id", record.Id.ToString());
+        WriteNames(writer, "RepoTags", record.Tags);
+        WriteNames(writer, "RepoDigests", record.RepoDigests);
+        writer.WriteString("Parent", "");
+        writer.WriteString("Comment", config.Extra is { } extra && extra.TryGetValue("comment", out var comment) && comment.ValueKind == JsonValueKind.String ? comment.GetString() : "");
+        writer.WriteString("Created", config.Created is { } created ? GoTime(created) : "");
+        writer.WriteString("DockerVersion", "");
+        writer.WriteString("Author", config.Author ?? "");
+        writer.WritePropertyName("Config");
+        using (var document = JsonDocument.Parse(OciJson.Serialize(config.Config)))
+        {
+            document.RootElement.WriteTo(writer);
+        }
+
+        writer.WriteString("Architecture", config.Architecture);
+        if (config.Variant is { Length: > 0 } variant)
+        {
+            writer.WriteString("Variant", variant);
+        }
+
+        writer.WriteString("Os", config.Os);
+        if (config.OsVersion is { Length: > 0 } osVersion)
+        {
+            writer.WriteString("OsVersion", osVersion);
+        }
+
+        writer.WriteNumber("Size", record.Size);
+        writer.WriteStartObject("RootFS");
+        writer.WriteString("Type", config.RootFs.Type);
+        writer.WriteStartArray("Layers");
+        foreach (var diffId in config.RootFs.DiffIds)
+        {
+            writer.WriteStringValue(diffId.ToString());
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        writer.WriteStartObject("Metadata");
+        writer.WriteString("LastTagTime", "0001-01-01T00:00:00Z");
+        writer.WriteEndObject();
+        writer.WriteStartObject("Descriptor");
+        writer.WriteString("mediaType", record.MediaType);
+        writer.WriteString("digest", record.ManifestDigest.ToString());
+        writer.WriteNumber("size", image.Manifest.Digest == record.ManifestDigest ? image.Manifest.Size : 0);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    private static void WriteNames(Utf8JsonWriter writer, string property, IEnumerable<ImageReference> names)
+    {
+        writer.WriteStartArray(property);
+        foreach (var name in names.OrderBy(n => n.FamiliarString, StringComparer.Ordinal))
+        {
+            writer.WriteStringValue(name.FamiliarString);
+        }
+
+        writer.WriteEndArray();
+    }
+}

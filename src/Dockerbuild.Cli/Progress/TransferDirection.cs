@@ -1,0 +1,7 @@
+namespace Dockerbuild.Cli.Progress;
+
+internal enum TransferDirection
+{
+    Pull,
+    Push,
+}

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+
+namespace Dockerbuild.IntegrationTests.Cli;
+
+/// <summary>
+/// Runs the real <c>dockerbuild</c> executable (built beside the tests) as a user would, with its own
+/// image store, docker config folder and HOME, so tests never touch the machine's or each other's.
+/// </summary>
+internal sealed class DockerbuildProcess : IDisposable
+{
+    public DockerbuildProcess()
+    {
+        Home = Directory.CreateTempSubdirectory("dockerbuild-cli-").FullName;
+        Root = System.IO.Path.Combine(Home, "store");
+        DockerConfig = System.IO.Path.Combine(Home, "docker-config");
+        Directory.CreateDirectory(DockerConfig);
+    }
+
+    public string Home { get; }
+
+    public string Root { get; set; }
+
+    public string DockerConfig { get; }
+
+    /// <summary>PATH for the process (e.g. with a credential helper in front); the test's own by default.</summary>
+    public string? Path { get; set; }
+
+    public string ConfigJson => System.IO.Path.Combine(DockerConfig, "config.json");
+
+    public async Task<CliResult> RunAsync(params string[] arguments) => await RunAsync(null, arguments);
+
+    public async Task<CliResult> RunAsync(byte[]? stdin, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Home,
+        };
+        start.ArgumentList.Add(System.IO.Path.Combine(AppContext.BaseDirectory, "dockerbuild.dll"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["DOCKERBUILD_ROOT"] = Root;
+        start.Environment["DOCKER_CONFIG"] = DockerConfig;
+        start.Environment["HOME"] = Home;
+        if (Path is not null)
+        {
+            start.Environment["PATH"] = Path;
+        }
+        foreach (var name in new[] { "DOCKERBUILD_REGISTRY_USER", "DOCKERBUILD_REGISTRY_PASSWORD", "DOTNET_CONTAINER_REGISTRY_UNAME", "DOTNET_CONTAINER_REGISTRY_PWORD" })
+        {
+            start.Environment.Remove(name);
+        }
+
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var error = process.StandardError.ReadToEndAsync(cancellationToken);
+        if (stdin is not null)
+        {
+            await process.StandardInput.BaseStream.WriteAsync(stdin, cancellationToken);
+        }
+
+        process.StandardInput.Close();
+        await process.WaitForExitAsync(cancellationToken);
+        return new CliResult(process.ExitCode, await output, await error);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Home, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
