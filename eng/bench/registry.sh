@@ -4,8 +4,8 @@
 # An image of several hundred MB (incompressible layers, made with umoci) is seeded into registry A.
 #   pull: `dockerbuild pull A/seed` into a fresh store   vs  `skopeo copy docker://A/seed oci:DIR`
 #   push: `dockerbuild push B/ours` of the pulled image   vs  `skopeo copy oci:DIR docker://B/theirs`
-# Both tools move the same compressed blobs and verify their digests. Registry B is a separate
-# instance so that neither tool can satisfy a push with a cross-repository mount from A.
+# Both tools move the same compressed blobs and verify their digests. Each run pushes to a new, empty
+# registry B, so that neither tool can satisfy a push with a blob already there or a mount.
 # Each case runs --runs times (default 3) alternating the tools; the median is reported with the ratio
 # ours/skopeo (below 1.0 means we are faster).
 #
@@ -50,7 +50,6 @@ YML
 }
 
 A=$(start_registry a)
-B=$(start_registry b)
 
 echo "Making a ${layers}x${layer_mb} MB image with umoci..."
 umoci init --layout "$work/src" >/dev/null
@@ -80,13 +79,14 @@ for r in $(seq "$runs"); do
   t0=$(now); skopeo copy -q --src-tls-verify=false "docker://$A/seed:1" "oci:$work/pulled:1"; t1=$(now)
   theirs_pull+=("$(elapsed "$t0" "$t1")")
 
+  B=$(start_registry "b$r")
   DOCKERBUILD_ROOT=$store "${dockerbuild[@]}" tag "$A/seed:1" "$B/ours$r:1"
   t0=$(now); DOCKERBUILD_ROOT=$store "${dockerbuild[@]}" push -q "$B/ours$r:1" >/dev/null; t1=$(now)
   ours_push+=("$(elapsed "$t0" "$t1")")
 
   t0=$(now); skopeo copy -q --dest-tls-verify=false "oci:$work/pulled:1" "docker://$B/theirs$r:1"; t1=$(now)
   theirs_push+=("$(elapsed "$t0" "$t1")")
-  rm -rf "$store"
+  rm -rf "$store" "$work/b$r/data"
   echo "run $r: pull ours ${ours_pull[-1]}s skopeo ${theirs_pull[-1]}s | push ours ${ours_push[-1]}s skopeo ${theirs_push[-1]}s"
 done
 
