@@ -1,5 +1,6 @@
 using System.Text;
 using Dockerbuild.Oci.Layers;
+using Dockerbuild.Oci.Unix;
 using Dockerbuild.Testing;
 
 namespace Dockerbuild.Oci.Tests.Layers;
@@ -29,11 +30,11 @@ public sealed class ExternalReaderTests
         var rootfs = dir.Combine("bundle", "rootfs");
         Assert.Equal("#!/bin/sh\necho hi\n", await File.ReadAllTextAsync(rootfs + "/app/run.sh", TestContext.Current.CancellationToken));
         Assert.Equal("data/blob.bin", new FileInfo(rootfs + "/app/current").LinkTarget);
-        Assert.Equal(UnixNative.LStat(rootfs + "/app/run.sh").Inode, UnixNative.LStat(rootfs + "/app/run-again.sh").Inode);
-        Assert.Equal(0b111_101_101, UnixNative.LStat(rootfs + "/app/run.sh").Permissions);
+        Assert.Equal(UnixFiles.LStat(rootfs + "/app/run.sh").Inode, UnixFiles.LStat(rootfs + "/app/run-again.sh").Inode);
+        Assert.Equal(0b111_101_101, UnixFiles.LStat(rootfs + "/app/run.sh").Permissions);
         if (Environment.IsPrivilegedProcess)
         {
-            Assert.Equal((1000, 1001), (UnixNative.LStat(rootfs + "/app/run.sh").Uid, UnixNative.LStat(rootfs + "/app/run.sh").Gid));
+            Assert.Equal((1000, 1001), (UnixFiles.LStat(rootfs + "/app/run.sh").Uid, UnixFiles.LStat(rootfs + "/app/run.sh").Gid));
         }
     }
 
