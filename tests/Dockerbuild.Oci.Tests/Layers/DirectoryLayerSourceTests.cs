@@ -1,5 +1,6 @@
 using Dockerbuild.Oci.Layers;
 using Dockerbuild.Oci.Unix;
+using Dockerbuild.Testing;
 
 namespace Dockerbuild.Oci.Tests.Layers;
 
@@ -9,7 +10,7 @@ public sealed class DirectoryLayerSourceTests
     [Fact]
     public async Task ScanKeepsTypesModesOwnersLinksAndHardlinks()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("dockerbuild-layers-");
         Directory.CreateDirectory(dir.Combine("src", "sub"));
         await File.WriteAllTextAsync(dir.Combine("src", "sub", "a.txt"), "hello", TestContext.Current.CancellationToken);
         File.SetUnixFileMode(dir.Combine("src", "sub", "a.txt"), UnixFileMode.UserRead | UnixFileMode.UserExecute);
@@ -51,7 +52,7 @@ public sealed class DirectoryLayerSourceTests
         var ct = TestContext.Current.CancellationToken;
         using var lower = new Sandbox();
         await lower.ExtractAsync(new CraftedLayer().File("etc/gone").File("etc/kept").File("var/cache/old").File("var/cache/older"));
-        using var upper = new TempDir();
+        using var upper = new TempDirectory("dockerbuild-layers-");
         Directory.CreateDirectory(upper.Combine("etc"));
         UnixFiles.MkNod(upper.Combine("etc", "gone"), UnixFileStatus.CharDevice, 0, 0);
         Directory.CreateDirectory(upper.Combine("var", "cache"));

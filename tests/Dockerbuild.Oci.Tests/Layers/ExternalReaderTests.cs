@@ -19,7 +19,7 @@ public sealed class ExternalReaderTests
     public async Task UmociUnpacksTheLayerWithItsModesOwnersAndLinks(LayerCompression compression)
     {
         var umoci = Require.Executable("umoci", "umoci");
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("dockerbuild-layers-");
         var layout = dir.Combine("layout");
         await WriteLayoutAsync(layout, compression);
 
@@ -42,7 +42,7 @@ public sealed class ExternalReaderTests
     public async Task UmociRefusesTheLayoutWhenTheDiffIdIsWrong()
     {
         var umoci = Require.Executable("umoci", "umoci");
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("dockerbuild-layers-");
         var layout = dir.Combine("layout");
         await WriteLayoutAsync(layout, LayerCompression.Gzip, corruptDiffId: true);
 
@@ -58,7 +58,7 @@ public sealed class ExternalReaderTests
     public async Task SkopeoDecompressesTheLayerToTheDiffId(LayerCompression compression)
     {
         var skopeo = Require.Executable("skopeo", "skopeo");
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("dockerbuild-layers-");
         var layout = dir.Combine("layout");
         var info = await WriteLayoutAsync(layout, compression);
 

@@ -133,7 +133,7 @@ public sealed class LayerExtractorTests
     {
         var tarTool = Require.Executable("tar", "tar");
         using var sandbox = new Sandbox();
-        using var source = new TempDir();
+        using var source = new TempDirectory("dockerbuild-layers-");
         Directory.CreateDirectory(source.Combine("etc", "conf.d"));
         await File.WriteAllTextAsync(source.Combine("etc", "conf.d", "a.conf"), "a=1", TestContext.Current.CancellationToken);
         File.SetUnixFileMode(source.Combine("etc", "conf.d", "a.conf"), UnixFileMode.UserRead | UnixFileMode.UserWrite);

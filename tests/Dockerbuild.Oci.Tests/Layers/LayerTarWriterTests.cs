@@ -34,7 +34,7 @@ public sealed class LayerTarWriterTests
             return;
         }
 
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("dockerbuild-layers-");
         var output = dir.Combine("child.tar");
         var host = Environment.ProcessPath!;
         var assembly = typeof(LayerTarWriterTests).Assembly.Location;
@@ -135,7 +135,7 @@ public sealed class LayerTarWriterTests
     public async Task GnuTarListsTheEntriesWithTheirOwnersAndModes()
     {
         var tarTool = Require.Executable("tar", "tar");
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("dockerbuild-layers-");
         var file = dir.Combine("layer.tar");
         await File.WriteAllBytesAsync(file, await SampleLayers.TarBytesAsync(SampleLayers.Mixed()), TestContext.Current.CancellationToken);
 

@@ -67,7 +67,7 @@ public sealed class LayerWriterTests
     {
         var gzip = Require.Executable("gzip", "gzip");
         var tar = Require.Executable("tar", "tar");
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("dockerbuild-layers-");
         var file = dir.Combine("layer.tar.gz");
         LayerDescriptorInfo info;
         await using (var blob = File.Create(file))
@@ -87,7 +87,7 @@ public sealed class LayerWriterTests
     public async Task ZstdToolDecompressesToTheDiffId()
     {
         var zstd = Require.Executable("zstd", "zstd");
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("dockerbuild-layers-");
         var file = dir.Combine("layer.tar.zst");
         LayerDescriptorInfo info;
         await using (var blob = File.Create(file))

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Dockerbuild.Oci.Layers;
 using Dockerbuild.Oci.Unix;
+using Dockerbuild.Testing;
 
 namespace Dockerbuild.Oci.Tests.Layers;
 
@@ -12,7 +13,7 @@ namespace Dockerbuild.Oci.Tests.Layers;
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 internal sealed class Sandbox : IDisposable
 {
-    private readonly TempDir dir = new();
+    private readonly TempDirectory dir = new("dockerbuild-layers-");
     private readonly string before;
 
     public Sandbox()
