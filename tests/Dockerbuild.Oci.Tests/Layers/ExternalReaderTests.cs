@@ -24,7 +24,7 @@ public sealed class ExternalReaderTests
         await WriteLayoutAsync(layout, compression);
 
         string[] rootless = Environment.IsPrivilegedProcess ? [] : ["--rootless"];
-        var (exit, _, stderr) = await Tool.RunAsync(umoci, ["unpack", .. rootless, "--image", layout + ":test", dir.Combine("bundle")]);
+        var (exit, _, stderr) = await ExternalTool.RunAsync(umoci, ["unpack", .. rootless, "--image", layout + ":test", dir.Combine("bundle")]);
 
         Assert.True(exit == 0, stderr);
         var rootfs = dir.Combine("bundle", "rootfs");
@@ -46,7 +46,7 @@ public sealed class ExternalReaderTests
         var layout = dir.Combine("layout");
         await WriteLayoutAsync(layout, LayerCompression.Gzip, corruptDiffId: true);
 
-        var (exit, _, _) = await Tool.RunAsync(umoci, ["unpack", "--rootless", "--image", layout + ":test", dir.Combine("bundle")]);
+        var (exit, _, _) = await ExternalTool.RunAsync(umoci, ["unpack", "--rootless", "--image", layout + ":test", dir.Combine("bundle")]);
 
         // Proves the test above really checks our diffID, not only that umoci can read gzip.
         Assert.NotEqual(0, exit);
@@ -62,7 +62,7 @@ public sealed class ExternalReaderTests
         var layout = dir.Combine("layout");
         var info = await WriteLayoutAsync(layout, compression);
 
-        var (exit, _, stderr) = await Tool.RunAsync(skopeo, ["copy", "--dest-decompress", "oci:" + layout + ":test", "dir:" + dir.Combine("out")]);
+        var (exit, _, stderr) = await ExternalTool.RunAsync(skopeo, ["copy", "--dest-decompress", "oci:" + layout + ":test", "dir:" + dir.Combine("out")]);
 
         Assert.True(exit == 0, stderr);
         Assert.True(File.Exists(dir.Combine("out", info.DiffId.Hex)), "skopeo stored the decompressed layer under its own digest, which must be our diffID");

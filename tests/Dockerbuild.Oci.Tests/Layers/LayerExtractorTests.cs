@@ -140,14 +140,14 @@ public sealed class LayerExtractorTests
         File.CreateSymbolicLink(source.Combine("etc", "link"), "conf.d/a.conf");
         UnixFiles.Link(source.Combine("etc", "conf.d", "a.conf"), source.Combine("etc", "hard"));
         var tar = source.Combine("..", Path.GetFileName(source.Path) + ".tar.gz");
-        var (exit, _, stderr) = await Tool.RunAsync(tarTool, ["--format=pax", "-czf", tar, "-C", source.Path, "."]);
+        var (exit, _, stderr) = await ExternalTool.RunAsync(tarTool, ["--format=pax", "-czf", tar, "-C", source.Path, "."]);
         Assert.True(exit == 0, stderr);
 
         LayerExtractResult result;
         string expectedDiffId;
         try
         {
-            expectedDiffId = await Tool.Sha256OfOutputAsync(Require.Executable("gzip", "gzip"), "-dc", tar);
+            expectedDiffId = await ExternalTool.Sha256OfOutputAsync(Require.Executable("gzip", "gzip"), "-dc", tar);
             await using var layer = File.OpenRead(tar);
             result = await LayerExtractor.ExtractAsync(layer, sandbox.Root, new LayerExtractOptions(), TestContext.Current.CancellationToken);
         }

@@ -139,7 +139,7 @@ public sealed class LayerTarWriterTests
         var file = dir.Combine("layer.tar");
         await File.WriteAllBytesAsync(file, await SampleLayers.TarBytesAsync(SampleLayers.Mixed()), TestContext.Current.CancellationToken);
 
-        var (exit, stdout, stderr) = await Tool.RunAsync(tarTool, ["--numeric-owner", "--utc", "-tvf", file]);
+        var (exit, stdout, stderr) = await ExternalTool.RunAsync(tarTool, ["--numeric-owner", "--utc", "-tvf", file]);
 
         Assert.True(exit == 0, stderr);
         Assert.Empty(stderr);

@@ -75,10 +75,10 @@ public sealed class LayerWriterTests
             info = await LayerWriter.WriteAsync(BigLayer(), blob, new LayerWriteOptions { CompressionThreads = 2 }, TestContext.Current.CancellationToken);
         }
 
-        var (exit, _, stderr) = await Tool.RunAsync(gzip, ["-t", file]);
+        var (exit, _, stderr) = await ExternalTool.RunAsync(gzip, ["-t", file]);
         Assert.True(exit == 0, stderr);
-        Assert.Equal(info.DiffId.ToString(), await Tool.Sha256OfOutputAsync(gzip, "-dc", file));
-        var (tarExit, listing, tarErr) = await Tool.RunAsync(tar, ["-tzf", file]);
+        Assert.Equal(info.DiffId.ToString(), await ExternalTool.Sha256OfOutputAsync(gzip, "-dc", file));
+        var (tarExit, listing, tarErr) = await ExternalTool.RunAsync(tar, ["-tzf", file]);
         Assert.True(tarExit == 0, tarErr);
         Assert.Contains("big/chunk-07.bin", listing, StringComparison.Ordinal);
     }
@@ -95,7 +95,7 @@ public sealed class LayerWriterTests
             info = await LayerWriter.WriteAsync(BigLayer(), blob, new LayerWriteOptions { Compression = LayerCompression.Zstd }, TestContext.Current.CancellationToken);
         }
 
-        Assert.Equal(info.DiffId.ToString(), await Tool.Sha256OfOutputAsync(zstd, "-dc", file));
+        Assert.Equal(info.DiffId.ToString(), await ExternalTool.Sha256OfOutputAsync(zstd, "-dc", file));
     }
 
     [Fact]
