@@ -1,4 +1,5 @@
 using Dockerbuild.Oci.Storage;
+using Dockerbuild.Testing;
 
 namespace Dockerbuild.Oci.Tests;
 
@@ -7,7 +8,7 @@ public abstract class StoreFixture : IDisposable
 {
     protected StoreFixture()
     {
-        Temp = new TempDirectory();
+        Temp = new TempDirectory("dockerbuild-oci-tests-");
         Store = new BlobStore(Temp.Combine("store"));
     }
 

@@ -1,3 +1,5 @@
+using Dockerbuild.Oci.Unix;
+
 namespace Dockerbuild.Engine.Runtime;
 
 /// <summary>
@@ -12,7 +14,7 @@ internal static class FileComparer
     private const string CapabilityAttribute = "security.capability";
     private const int BufferSize = 64 * 1024;
 
-    public static async ValueTask<bool> SameAsync(string basePath, FileStatus baseStat, string otherPath, FileStatus other, CancellationToken cancellationToken)
+    public static async ValueTask<bool> SameAsync(string basePath, UnixFileStatus baseStat, string otherPath, UnixFileStatus other, CancellationToken cancellationToken)
     {
         if (baseStat.Device == other.Device && baseStat.Inode == other.Inode)
         {
@@ -47,8 +49,8 @@ internal static class FileComparer
 
         return baseStat.Type switch
         {
-            FileStatus.Symlink => new FileInfo(basePath).LinkTarget == new FileInfo(otherPath).LinkTarget,
-            FileStatus.Regular => baseStat.Size == 0 || await SameContentAsync(basePath, otherPath, cancellationToken).ConfigureAwait(false),
+            UnixFileStatus.Symlink => new FileInfo(basePath).LinkTarget == new FileInfo(otherPath).LinkTarget,
+            UnixFileStatus.Regular => baseStat.Size == 0 || await SameContentAsync(basePath, otherPath, cancellationToken).ConfigureAwait(false),
             _ => true,
         };
     }

@@ -1,4 +1,5 @@
 using Dockerbuild.Oci.Layers;
+using Dockerbuild.Oci.Unix;
 
 namespace Dockerbuild.Engine.Runtime;
 
@@ -32,7 +33,7 @@ internal sealed class LayerChangeWriter(string sourceRoot, DateTimeOffset whiteo
     }
 
     /// <summary>Records <paramref name="path"/> (relative, '/'-separated) as found in the source tree.</summary>
-    public void AddOrModify(string path, FileStatus stat)
+    public void AddOrModify(string path, UnixFileStatus stat)
     {
         IncludeParents(path);
         if (entries.ContainsKey(path))
@@ -41,17 +42,7 @@ internal sealed class LayerChangeWriter(string sourceRoot, DateTimeOffset whiteo
         }
 
         var hostPath = Path.Combine(sourceRoot, path);
-        var type = stat.Type switch
-        {
-            FileStatus.Regular => LayerEntryType.RegularFile,
-            FileStatus.Directory => LayerEntryType.Directory,
-            FileStatus.Symlink => LayerEntryType.SymbolicLink,
-            FileStatus.CharDevice => LayerEntryType.CharacterDevice,
-            FileStatus.Block => LayerEntryType.BlockDevice,
-            FileStatus.Fifo => LayerEntryType.Fifo,
-            _ => (LayerEntryType?)null,
-        };
-        if (type is not { } entryType)
+        if (stat.ToLayerEntryType() is not { } entryType)
         {
             return; // sockets cannot be carried by tar, as in containerd.
         }

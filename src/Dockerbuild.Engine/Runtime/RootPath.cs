@@ -1,3 +1,5 @@
+using Dockerbuild.Oci.Unix;
+
 namespace Dockerbuild.Engine.Runtime;
 
 /// <summary>
@@ -33,7 +35,7 @@ internal static class RootPath
             }
 
             var candidate = Join(root, [.. resolved, part]);
-            if (Native.TryLStat(candidate) is { Type: FileStatus.Symlink } && ++followed <= MaxSymlinks)
+            if (Native.TryLStat(candidate) is { Type: UnixFileStatus.Symlink } && ++followed <= MaxSymlinks)
             {
                 var target = new FileInfo(candidate).LinkTarget ?? "";
                 if (target.StartsWith('/'))

@@ -1,3 +1,5 @@
+using Dockerbuild.Oci.Unix;
+
 namespace Dockerbuild.Engine.Runtime;
 
 /// <summary>
@@ -61,13 +63,13 @@ internal sealed class TreeCopier
 
             switch (stat.Type)
             {
-                case FileStatus.Regular:
+                case UnixFileStatus.Regular:
                     await CopyContentAsync(source, destination, cancellationToken).ConfigureAwait(false);
                     break;
-                case FileStatus.Symlink:
+                case UnixFileStatus.Symlink:
                     File.CreateSymbolicLink(destination, new FileInfo(source).LinkTarget!);
                     break;
-                case FileStatus.CharDevice or FileStatus.Block or FileStatus.Fifo:
+                case UnixFileStatus.CharDevice or UnixFileStatus.Block or UnixFileStatus.Fifo:
                     Native.MkNod(destination, stat.Mode, stat.RdevMajor, stat.RdevMinor);
                     break;
                 default:
@@ -82,10 +84,10 @@ internal sealed class TreeCopier
         }
     }
 
-    private static void CopyMetadata(string source, string destination, FileStatus stat)
+    private static void CopyMetadata(string source, string destination, UnixFileStatus stat)
     {
         Native.LChown(destination, stat.Uid, stat.Gid);
-        if (stat.Type != FileStatus.Symlink)
+        if (stat.Type != UnixFileStatus.Symlink)
         {
             // After chown, which clears setuid/setgid bits.
             Native.Chmod(destination, stat.Permissions);
@@ -112,7 +114,7 @@ internal sealed class TreeCopier
         await input.CopyToAsync(output, 256 * 1024, cancellationToken).ConfigureAwait(false);
     }
 
-    private static void Remove(string path, FileStatus? existing)
+    private static void Remove(string path, UnixFileStatus? existing)
     {
         if (existing is { IsDirectory: true })
         {

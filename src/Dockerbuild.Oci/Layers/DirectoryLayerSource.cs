@@ -1,3 +1,5 @@
+using Dockerbuild.Oci.Unix;
+
 namespace Dockerbuild.Oci.Layers;
 
 /// <summary>
@@ -19,7 +21,7 @@ public static class DirectoryLayerSource
         options ??= new DirectoryScanOptions();
         var root = Path.GetFullPath(directory);
         var prefix = LayerPath.Normalize(options.PathPrefix);
-        var found = new List<(LayerEntry Entry, UnixStat Stat, byte[] Key)>();
+        var found = new List<(LayerEntry Entry, UnixFileStatus Stat, byte[] Key)>();
         if (prefix.Length > 0)
         {
             Add(found, root, prefix, options);
@@ -28,13 +30,13 @@ public static class DirectoryLayerSource
         Walk(found, root, prefix, options);
 
         found.Sort((a, b) => a.Key.AsSpan().SequenceCompareTo(b.Key));
-        var firstPathOfInode = new Dictionary<(uint, uint, ulong), string>();
+        var firstPathOfInode = new Dictionary<(ulong, ulong), string>();
         var result = new List<LayerEntry>(found.Count);
         foreach (var (entry, stat, _) in found)
         {
             if (entry.Type == LayerEntryType.RegularFile && stat.LinkCount > 1)
             {
-                var inode = (stat.DevMajor, stat.DevMinor, stat.Inode);
+                var inode = (stat.Device, stat.Inode);
                 if (firstPathOfInode.TryGetValue(inode, out var first))
                 {
                     result.Add(entry with { Type = LayerEntryType.HardLink, LinkTarget = first, Size = 0, OpenContent = null });
@@ -50,7 +52,7 @@ public static class DirectoryLayerSource
         return result;
     }
 
-    private static void Walk(List<(LayerEntry, UnixStat, byte[])> found, string directory, string layerDirectory, DirectoryScanOptions options)
+    private static void Walk(List<(LayerEntry, UnixFileStatus, byte[])> found, string directory, string layerDirectory, DirectoryScanOptions options)
     {
         foreach (var child in Directory.EnumerateFileSystemEntries(directory))
         {
@@ -63,20 +65,10 @@ public static class DirectoryLayerSource
         }
     }
 
-    private static LayerEntryType? Add(List<(LayerEntry, UnixStat, byte[])> found, string hostPath, string layerPath, DirectoryScanOptions options)
+    private static LayerEntryType? Add(List<(LayerEntry, UnixFileStatus, byte[])> found, string hostPath, string layerPath, DirectoryScanOptions options)
     {
-        var stat = UnixNative.LStat(hostPath);
-        LayerEntryType? type = stat.Type switch
-        {
-            UnixStat.Regular => LayerEntryType.RegularFile,
-            UnixStat.Directory => LayerEntryType.Directory,
-            UnixStat.Symlink => LayerEntryType.SymbolicLink,
-            UnixStat.Char => LayerEntryType.CharacterDevice,
-            UnixStat.Block => LayerEntryType.BlockDevice,
-            UnixStat.Fifo => LayerEntryType.Fifo,
-            _ => null,
-        };
-        if (type is not { } entryType)
+        var stat = UnixFiles.LStat(hostPath);
+        if (stat.ToLayerEntryType() is not { } entryType)
         {
             return null;
         }
@@ -114,14 +106,14 @@ public static class DirectoryLayerSource
     }
 
     /// <summary>An empty, mode 0 file owned by root, as containerd writes whiteouts.</summary>
-    private static void AddWhiteout(List<(LayerEntry, UnixStat, byte[])> found, string path, UnixStat stat)
+    private static void AddWhiteout(List<(LayerEntry, UnixFileStatus, byte[])> found, string path, UnixFileStatus stat)
     {
         var entry = new LayerEntry { Path = path, Type = LayerEntryType.RegularFile, ModificationTime = stat.ModificationTime };
         found.Add((entry, stat with { LinkCount = 1 }, LayerPath.SortKey(path)));
     }
 
     private static bool IsOpaque(string directory) =>
-        OpaqueAttributes.Any(name => UnixNative.TryLGetXattr(directory, name) is [(byte)'y']);
+        OpaqueAttributes.Any(name => UnixFiles.TryLGetXattr(directory, name) is [(byte)'y']);
 
     private static Stream OpenRead(string path) =>
         new FileStream(path, new FileStreamOptions
@@ -135,7 +127,7 @@ public static class DirectoryLayerSource
 
     /// <summary>Only security.capability, as containerd's and docker's diff writers do: other xattrs are host detail.</summary>
     private static IReadOnlyDictionary<string, byte[]>? Capabilities(string path) =>
-        UnixNative.TryLGetXattr(path, CapabilityAttribute) is { } value
+        UnixFiles.TryLGetXattr(path, CapabilityAttribute) is { } value
             ? new Dictionary<string, byte[]>(StringComparer.Ordinal) { [CapabilityAttribute] = value }
             : null;
 }

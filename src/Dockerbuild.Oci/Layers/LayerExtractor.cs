@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using System.Runtime.Versioning;
 using System.Text;
+using Dockerbuild.Oci.Unix;
 
 namespace Dockerbuild.Oci.Layers;
 
@@ -112,17 +113,17 @@ public static class LayerExtractor
                     File.CreateSymbolicLink(path, entry.LinkName);
                     break;
                 case TarEntryType.HardLink:
-                    UnixNative.Link(HardlinkTarget(entry), path);
+                    UnixFiles.Link(HardlinkTarget(entry), path);
                     return; // the link shares its target's inode, owner, mode and times
                 case TarEntryType.CharacterDevice or TarEntryType.BlockDevice or TarEntryType.Fifo:
                     var device = (PosixTarEntry)entry;
                     var type = entry.EntryType switch
                     {
-                        TarEntryType.CharacterDevice => UnixStat.Char,
-                        TarEntryType.BlockDevice => UnixStat.Block,
-                        _ => UnixStat.Fifo,
+                        TarEntryType.CharacterDevice => UnixFileStatus.CharDevice,
+                        TarEntryType.BlockDevice => UnixFileStatus.Block,
+                        _ => UnixFileStatus.Fifo,
                     };
-                    UnixNative.MkNod(path, type, 0, device.DeviceMajor, device.DeviceMinor);
+                    UnixFiles.MkNod(path, type, device.DeviceMajor, device.DeviceMinor);
                     break;
                 default:
                     throw new InvalidDataException($"Layer entry '{entry.Name}' is of tar type {entry.EntryType}, which a layer cannot hold.");
@@ -142,10 +143,10 @@ public static class LayerExtractor
             {
                 var (entryName, mode, mtime) = directories[i];
                 var path = RootedPath.Resolve(root, RootedPath.Clean(entryName, entryName), entryName);
-                if (UnixNative.TryLStat(path) is { Type: UnixStat.Directory })
+                if (UnixFiles.TryLStat(path) is { Type: UnixFileStatus.Directory })
                 {
                     File.SetUnixFileMode(path, mode);
-                    UnixNative.LSetModificationTime(path, mtime);
+                    UnixFiles.LSetModificationTime(path, mtime);
                 }
             }
         }
@@ -154,7 +155,7 @@ public static class LayerExtractor
         {
             if (asRoot)
             {
-                UnixNative.LChown(path, entry.Uid, entry.Gid);
+                UnixFiles.LChown(path, entry.Uid, entry.Gid);
             }
 
             if (entry is PaxTarEntry pax)
@@ -175,7 +176,7 @@ public static class LayerExtractor
                 File.SetUnixFileMode(path, mode);
             }
 
-            UnixNative.LSetModificationTime(path, entry.ModificationTime);
+            UnixFiles.LSetModificationTime(path, entry.ModificationTime);
         }
 
         private void SetXattrs(PaxTarEntry entry, string path)
@@ -199,7 +200,7 @@ public static class LayerExtractor
                 {
                     // System.Formats.Tar decodes PAX values as UTF-8, so a binary value that is not valid
                     // UTF-8 arrives altered; the kernel then rejects it and it becomes a warning.
-                    UnixNative.LSetXattr(path, name, Encoding.UTF8.GetBytes(value));
+                    UnixFiles.LSetXattr(path, name, Encoding.UTF8.GetBytes(value));
                 }
                 catch (IOException e)
                 {
@@ -238,7 +239,7 @@ public static class LayerExtractor
             var baseName = components[^1];
             components.RemoveAt(components.Count - 1);
             var target = RootedPath.Resolve(root, components, entry.Name) + "/" + baseName;
-            if (UnixNative.TryLStat(target) is not { } stat || stat.Type == UnixStat.Directory)
+            if (UnixFiles.TryLStat(target) is not { } stat || stat.Type == UnixFileStatus.Directory)
             {
                 throw new UnsafeLayerException(entry.Name, $"is a hardlink to '{entry.LinkName}', which is not a file inside the layer root");
             }
@@ -253,7 +254,7 @@ public static class LayerExtractor
             {
                 if (whiteouts == WhiteoutHandling.Overlay)
                 {
-                    UnixNative.LSetXattr(parent, "trusted.overlay.opaque", "y"u8.ToArray());
+                    UnixFiles.LSetXattr(parent, "trusted.overlay.opaque", "y"u8.ToArray());
                 }
                 else
                 {
@@ -279,7 +280,7 @@ public static class LayerExtractor
             RemoveExisting(path, keepDirectory: false);
             if (whiteouts == WhiteoutHandling.Overlay)
             {
-                UnixNative.MkNod(path, UnixStat.Char, 0, 0, 0);
+                UnixFiles.MkNod(path, UnixFileStatus.CharDevice, 0, 0);
                 writtenByThisLayer.Add(path);
             }
         }
@@ -293,7 +294,7 @@ public static class LayerExtractor
                 {
                     RemoveExisting(child, keepDirectory: false);
                 }
-                else if (UnixNative.LStat(child).Type == UnixStat.Directory)
+                else if (UnixFiles.LStat(child).Type == UnixFileStatus.Directory)
                 {
                     RemoveLowerContent(child);
                 }
@@ -304,9 +305,9 @@ public static class LayerExtractor
         private string EnsureDirectory(List<string> components, string entryName)
         {
             var path = RootedPath.Resolve(root, components, entryName);
-            if (UnixNative.TryLStat(path) is { } stat)
+            if (UnixFiles.TryLStat(path) is { } stat)
             {
-                if (stat.Type != UnixStat.Directory)
+                if (stat.Type != UnixFileStatus.Directory)
                 {
                     throw new InvalidDataException($"Layer entry '{entryName}' needs '{path[root.Length..]}' to be a directory, but an earlier entry made it something else.");
                 }
@@ -328,12 +329,12 @@ public static class LayerExtractor
 
         private static void RemoveExisting(string path, bool keepDirectory)
         {
-            if (UnixNative.TryLStat(path) is not { } stat)
+            if (UnixFiles.TryLStat(path) is not { } stat)
             {
                 return;
             }
 
-            if (stat.Type == UnixStat.Directory)
+            if (stat.Type == UnixFileStatus.Directory)
             {
                 if (!keepDirectory)
                 {

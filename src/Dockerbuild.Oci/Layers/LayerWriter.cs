@@ -1,3 +1,4 @@
+using Dockerbuild.Oci.Storage;
 using ZstdSharp;
 using ZstdSharp.Unsafe;
 
@@ -106,11 +107,11 @@ public static class LayerWriter
         using (uncompressed)
         {
             return new LayerDescriptorInfo(
-                uncompressed.GetDigest(),
-                compressed.GetDigest(),
-                compressed.Length,
+                uncompressed.Finish(),
+                compressed.Finish(),
+                compressed.Written,
                 MediaTypeOf(options.Compression, options.DockerMediaTypes),
-                uncompressed.Length);
+                uncompressed.Written);
         }
     }
 }

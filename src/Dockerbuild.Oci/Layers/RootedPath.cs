@@ -1,3 +1,5 @@
+using Dockerbuild.Oci.Unix;
+
 namespace Dockerbuild.Oci.Layers;
 
 /// <summary>
@@ -65,7 +67,7 @@ internal static class RootedPath
             }
 
             var candidate = Join(root, resolved, part);
-            if (UnixNative.TryLStat(candidate) is { Type: UnixStat.Symlink })
+            if (UnixFiles.TryLStat(candidate) is { Type: UnixFileStatus.Symlink })
             {
                 if (++links > MaxSymlinks)
                 {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Dockerbuild.Testing;
 
@@ -9,23 +8,9 @@ internal static class SkopeoTool
 {
     public static async Task<JsonElement> InspectAsync(params string[] arguments)
     {
-        var start = new ProcessStartInfo(Require.Executable("skopeo", "skopeo"))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in new[] { "--insecure-policy", "inspect" }.Concat(arguments))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var cancellationToken = TestContext.Current.CancellationToken;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var error = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        Assert.True(process.ExitCode == 0, $"skopeo inspect failed: {await error}");
-        using var json = JsonDocument.Parse(await output);
+        var (exitCode, output, error) = await ExternalTool.RunAsync(Require.Executable("skopeo", "skopeo"), ["--insecure-policy", "inspect", .. arguments]);
+        Assert.True(exitCode == 0, $"skopeo inspect failed: {error}");
+        using var json = JsonDocument.Parse(output);
         return json.RootElement.Clone();
     }
 }

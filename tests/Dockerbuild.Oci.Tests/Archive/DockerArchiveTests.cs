@@ -48,13 +48,13 @@ public sealed class DockerArchiveTests : StoreFixture
         await image.WriteToAsync(Store);
         var path = await SaveAsync(image, "app:v1");
 
-        var config = await Tool.RunAsync(skopeo, "inspect", "--config", "--raw", $"docker-archive:{path}:app:v1");
+        var config = await ExternalTool.OutputAsync(skopeo, "inspect", "--config", "--raw", $"docker-archive:{path}:app:v1");
         Assert.Equal(image.Config.Bytes.ToArray(), Encoding.UTF8.GetBytes(config));
-        using var inspect = JsonDocument.Parse(await Tool.RunAsync(skopeo, "inspect", $"docker-archive:{path}"));
+        using var inspect = JsonDocument.Parse(await ExternalTool.OutputAsync(skopeo, "inspect", $"docker-archive:{path}"));
         Assert.Equal(image.Layers.Select(layer => layer.DiffId.ToString()), inspect.RootElement.GetProperty("Layers").EnumerateArray().Select(layer => layer.GetString()));
 
         var copied = Temp.Combine("copied");
-        await Tool.RunAsync(skopeo, "copy", "--quiet", $"docker-archive:{path}:app:v1", $"oci:{copied}:v1");
+        await ExternalTool.OutputAsync(skopeo, "copy", "--quiet", $"docker-archive:{path}:app:v1", $"oci:{copied}:v1");
         var layout = await OciLayout.OpenAsync(copied, Token);
         var manifest = OciJson.Deserialize<ImageManifest>(await ImageTree.ReadDocumentAsync(layout, layout.FindByRefName("v1")!.Digest, Token));
         Assert.Equal(image.Config.Digest, manifest.Config.Digest);
@@ -102,7 +102,7 @@ public sealed class DockerArchiveTests : StoreFixture
         var layoutDir = Temp.Combine("layout");
         await OciLayout.WriteAsync(layoutDir, Store, [new NamedImage(image.ManifestDescriptor, [ImageReference.Parse("app:src")])], Token);
         var archive = Temp.Combine("skopeo.tar");
-        await Tool.RunAsync(skopeo, "copy", "--quiet", $"oci:{layoutDir}:src", $"docker-archive:{archive}:example.com/app:from-skopeo");
+        await ExternalTool.OutputAsync(skopeo, "copy", "--quiet", $"oci:{layoutDir}:src", $"docker-archive:{archive}:example.com/app:from-skopeo");
 
         await using var input = File.OpenRead(archive);
         var loaded = Assert.Single(await DockerArchive.LoadAsync(input, new BlobStore(Temp.Combine("target")), Token));

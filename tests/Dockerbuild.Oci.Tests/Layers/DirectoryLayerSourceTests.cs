@@ -1,4 +1,6 @@
 using Dockerbuild.Oci.Layers;
+using Dockerbuild.Oci.Unix;
+using Dockerbuild.Testing;
 
 namespace Dockerbuild.Oci.Tests.Layers;
 
@@ -8,17 +10,17 @@ public sealed class DirectoryLayerSourceTests
     [Fact]
     public async Task ScanKeepsTypesModesOwnersLinksAndHardlinks()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("dockerbuild-layers-");
         Directory.CreateDirectory(dir.Combine("src", "sub"));
         await File.WriteAllTextAsync(dir.Combine("src", "sub", "a.txt"), "hello", TestContext.Current.CancellationToken);
         File.SetUnixFileMode(dir.Combine("src", "sub", "a.txt"), UnixFileMode.UserRead | UnixFileMode.UserExecute);
         File.CreateSymbolicLink(dir.Combine("src", "link"), "sub/a.txt");
-        UnixNative.Link(dir.Combine("src", "sub", "a.txt"), dir.Combine("src", "b-hard"));
+        UnixFiles.Link(dir.Combine("src", "sub", "a.txt"), dir.Combine("src", "b-hard"));
         var mtime = DateTimeOffset.FromUnixTimeSeconds(1_650_000_000);
         File.SetLastWriteTimeUtc(dir.Combine("src", "sub", "a.txt"), mtime.UtcDateTime);
         if (Environment.IsPrivilegedProcess)
         {
-            UnixNative.LChown(dir.Combine("src", "sub"), 1234, 5678);
+            UnixFiles.LChown(dir.Combine("src", "sub"), 1234, 5678);
         }
 
         var entries = DirectoryLayerSource.Scan(dir.Combine("src"), new DirectoryScanOptions { PathPrefix = "/app/" }).ToDictionary(e => e.Path);
@@ -50,11 +52,11 @@ public sealed class DirectoryLayerSourceTests
         var ct = TestContext.Current.CancellationToken;
         using var lower = new Sandbox();
         await lower.ExtractAsync(new CraftedLayer().File("etc/gone").File("etc/kept").File("var/cache/old").File("var/cache/older"));
-        using var upper = new TempDir();
+        using var upper = new TempDirectory("dockerbuild-layers-");
         Directory.CreateDirectory(upper.Combine("etc"));
-        UnixNative.MkNod(upper.Combine("etc", "gone"), UnixStat.Char, 0, 0, 0);
+        UnixFiles.MkNod(upper.Combine("etc", "gone"), UnixFileStatus.CharDevice, 0, 0);
         Directory.CreateDirectory(upper.Combine("var", "cache"));
-        UnixNative.LSetXattr(upper.Combine("var", "cache"), "trusted.overlay.opaque", "y"u8.ToArray());
+        UnixFiles.LSetXattr(upper.Combine("var", "cache"), "trusted.overlay.opaque", "y"u8.ToArray());
         await File.WriteAllTextAsync(upper.Combine("var", "cache", "new"), "new", ct);
 
         var entries = DirectoryLayerSource.Scan(upper.Path, new DirectoryScanOptions { OverlayWhiteouts = true });

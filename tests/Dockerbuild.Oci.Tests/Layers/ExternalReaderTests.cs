@@ -1,5 +1,6 @@
 using System.Text;
 using Dockerbuild.Oci.Layers;
+using Dockerbuild.Oci.Unix;
 using Dockerbuild.Testing;
 
 namespace Dockerbuild.Oci.Tests.Layers;
@@ -18,22 +19,22 @@ public sealed class ExternalReaderTests
     public async Task UmociUnpacksTheLayerWithItsModesOwnersAndLinks(LayerCompression compression)
     {
         var umoci = Require.Executable("umoci", "umoci");
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("dockerbuild-layers-");
         var layout = dir.Combine("layout");
         await WriteLayoutAsync(layout, compression);
 
         string[] rootless = Environment.IsPrivilegedProcess ? [] : ["--rootless"];
-        var (exit, _, stderr) = await Tool.RunAsync(umoci, ["unpack", .. rootless, "--image", layout + ":test", dir.Combine("bundle")]);
+        var (exit, _, stderr) = await ExternalTool.RunAsync(umoci, ["unpack", .. rootless, "--image", layout + ":test", dir.Combine("bundle")]);
 
         Assert.True(exit == 0, stderr);
         var rootfs = dir.Combine("bundle", "rootfs");
         Assert.Equal("#!/bin/sh\necho hi\n", await File.ReadAllTextAsync(rootfs + "/app/run.sh", TestContext.Current.CancellationToken));
         Assert.Equal("data/blob.bin", new FileInfo(rootfs + "/app/current").LinkTarget);
-        Assert.Equal(UnixNative.LStat(rootfs + "/app/run.sh").Inode, UnixNative.LStat(rootfs + "/app/run-again.sh").Inode);
-        Assert.Equal(0b111_101_101, UnixNative.LStat(rootfs + "/app/run.sh").Permissions);
+        Assert.Equal(UnixFiles.LStat(rootfs + "/app/run.sh").Inode, UnixFiles.LStat(rootfs + "/app/run-again.sh").Inode);
+        Assert.Equal(0b111_101_101, UnixFiles.LStat(rootfs + "/app/run.sh").Permissions);
         if (Environment.IsPrivilegedProcess)
         {
-            Assert.Equal((1000, 1001), (UnixNative.LStat(rootfs + "/app/run.sh").Uid, UnixNative.LStat(rootfs + "/app/run.sh").Gid));
+            Assert.Equal((1000, 1001), (UnixFiles.LStat(rootfs + "/app/run.sh").Uid, UnixFiles.LStat(rootfs + "/app/run.sh").Gid));
         }
     }
 
@@ -41,11 +42,11 @@ public sealed class ExternalReaderTests
     public async Task UmociRefusesTheLayoutWhenTheDiffIdIsWrong()
     {
         var umoci = Require.Executable("umoci", "umoci");
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("dockerbuild-layers-");
         var layout = dir.Combine("layout");
         await WriteLayoutAsync(layout, LayerCompression.Gzip, corruptDiffId: true);
 
-        var (exit, _, _) = await Tool.RunAsync(umoci, ["unpack", "--rootless", "--image", layout + ":test", dir.Combine("bundle")]);
+        var (exit, _, _) = await ExternalTool.RunAsync(umoci, ["unpack", "--rootless", "--image", layout + ":test", dir.Combine("bundle")]);
 
         // Proves the test above really checks our diffID, not only that umoci can read gzip.
         Assert.NotEqual(0, exit);
@@ -57,11 +58,11 @@ public sealed class ExternalReaderTests
     public async Task SkopeoDecompressesTheLayerToTheDiffId(LayerCompression compression)
     {
         var skopeo = Require.Executable("skopeo", "skopeo");
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("dockerbuild-layers-");
         var layout = dir.Combine("layout");
         var info = await WriteLayoutAsync(layout, compression);
 
-        var (exit, _, stderr) = await Tool.RunAsync(skopeo, ["copy", "--dest-decompress", "oci:" + layout + ":test", "dir:" + dir.Combine("out")]);
+        var (exit, _, stderr) = await ExternalTool.RunAsync(skopeo, ["copy", "--dest-decompress", "oci:" + layout + ":test", "dir:" + dir.Combine("out")]);
 
         Assert.True(exit == 0, stderr);
         Assert.True(File.Exists(dir.Combine("out", info.DiffId.Hex)), "skopeo stored the decompressed layer under its own digest, which must be our diffID");

@@ -1,4 +1,5 @@
 using Dockerbuild.Oci.Layers;
+using Dockerbuild.Oci.Unix;
 using Dockerbuild.Testing;
 
 namespace Dockerbuild.Oci.Tests.Layers;
@@ -22,10 +23,10 @@ public sealed class LayerExtractorTests
 
         Assert.Equal("/etc/hostname", new FileInfo(sandbox.InRoot("abs")).LinkTarget);
         Assert.Equal("etc/hostname", new FileInfo(sandbox.InRoot("rel")).LinkTarget);
-        var inode = UnixNative.LStat(sandbox.InRoot("etc/hostname")).Inode;
-        Assert.Equal(inode, UnixNative.LStat(sandbox.InRoot("hard")).Inode);
-        Assert.Equal(inode, UnixNative.LStat(sandbox.InRoot("hard-abs")).Inode);
-        Assert.Equal(3u, UnixNative.LStat(sandbox.InRoot("hard")).LinkCount);
+        var inode = UnixFiles.LStat(sandbox.InRoot("etc/hostname")).Inode;
+        Assert.Equal(inode, UnixFiles.LStat(sandbox.InRoot("hard")).Inode);
+        Assert.Equal(inode, UnixFiles.LStat(sandbox.InRoot("hard-abs")).Inode);
+        Assert.Equal(3u, UnixFiles.LStat(sandbox.InRoot("hard")).LinkCount);
         sandbox.AssertOutsideUntouched();
     }
 
@@ -71,9 +72,9 @@ public sealed class LayerExtractorTests
 
         await sandbox.ExtractAsync(new CraftedLayer().File(".wh.gone", "").File("dir/.wh..wh..opq", "").File("dir/new"), new LayerExtractOptions { Whiteouts = WhiteoutHandling.Overlay });
 
-        var whiteout = UnixNative.LStat(sandbox.InRoot("gone"));
-        Assert.Equal((UnixStat.Char, 0, 0), (whiteout.Type, whiteout.RdevMajor, whiteout.RdevMinor));
-        Assert.Equal("y"u8.ToArray(), UnixNative.TryLGetXattr(sandbox.InRoot("dir"), "trusted.overlay.opaque"));
+        var whiteout = UnixFiles.LStat(sandbox.InRoot("gone"));
+        Assert.Equal((UnixFileStatus.CharDevice, 0, 0), (whiteout.Type, whiteout.RdevMajor, whiteout.RdevMinor));
+        Assert.Equal("y"u8.ToArray(), UnixFiles.TryLGetXattr(sandbox.InRoot("dir"), "trusted.overlay.opaque"));
         Assert.True(File.Exists(sandbox.InRoot("dir/new")));
     }
 
@@ -89,8 +90,8 @@ public sealed class LayerExtractorTests
 
         await sandbox.ExtractAsync(new CraftedLayer().Device("dev/null", 1, 3), new LayerExtractOptions { AsRoot = true });
 
-        var stat = UnixNative.LStat(sandbox.InRoot("dev/null"));
-        Assert.Equal((UnixStat.Char, 1, 3), (stat.Type, stat.RdevMajor, stat.RdevMinor));
+        var stat = UnixFiles.LStat(sandbox.InRoot("dev/null"));
+        Assert.Equal((UnixFileStatus.CharDevice, 1, 3), (stat.Type, stat.RdevMajor, stat.RdevMinor));
     }
 
     [Theory]
@@ -112,14 +113,14 @@ public sealed class LayerExtractorTests
         Assert.Equal(entries.Length, result.EntryCount);
         Assert.Equal("data/blob.bin", new FileInfo(sandbox.InRoot("app/current")).LinkTarget);
         Assert.Equal("/etc/hostname", new FileInfo(sandbox.InRoot("app/etc-link")).LinkTarget);
-        Assert.Equal(UnixNative.LStat(sandbox.InRoot("app/run.sh")).Inode, UnixNative.LStat(sandbox.InRoot("app/run-again.sh")).Inode);
-        Assert.Equal(SampleLayers.Mtime, UnixNative.LStat(sandbox.InRoot("app")).ModificationTime);
-        Assert.Equal(SampleLayers.Mtime, UnixNative.LStat(sandbox.InRoot("app/etc-link")).ModificationTime);
-        Assert.Equal(0b001_111_111_111, UnixNative.LStat(sandbox.InRoot("tmp")).Permissions);
+        Assert.Equal(UnixFiles.LStat(sandbox.InRoot("app/run.sh")).Inode, UnixFiles.LStat(sandbox.InRoot("app/run-again.sh")).Inode);
+        Assert.Equal(SampleLayers.Mtime, UnixFiles.LStat(sandbox.InRoot("app")).ModificationTime);
+        Assert.Equal(SampleLayers.Mtime, UnixFiles.LStat(sandbox.InRoot("app/etc-link")).ModificationTime);
+        Assert.Equal(0b001_111_111_111, UnixFiles.LStat(sandbox.InRoot("tmp")).Permissions);
         if (Environment.IsPrivilegedProcess)
         {
-            Assert.Equal(0b100_111_101_101, UnixNative.LStat(sandbox.InRoot("bin/su")).Permissions);
-            Assert.Equal((1000, 1001), (UnixNative.LStat(sandbox.InRoot("app/data")).Uid, UnixNative.LStat(sandbox.InRoot("app/data")).Gid));
+            Assert.Equal(0b100_111_101_101, UnixFiles.LStat(sandbox.InRoot("bin/su")).Permissions);
+            Assert.Equal((1000, 1001), (UnixFiles.LStat(sandbox.InRoot("app/data")).Uid, UnixFiles.LStat(sandbox.InRoot("app/data")).Gid));
 
             // Scanning the extracted tree gives back the very same tar: nothing was lost on the way.
             var rescanned = DirectoryLayerSource.Scan(sandbox.Root);
@@ -132,21 +133,21 @@ public sealed class LayerExtractorTests
     {
         var tarTool = Require.Executable("tar", "tar");
         using var sandbox = new Sandbox();
-        using var source = new TempDir();
+        using var source = new TempDirectory("dockerbuild-layers-");
         Directory.CreateDirectory(source.Combine("etc", "conf.d"));
         await File.WriteAllTextAsync(source.Combine("etc", "conf.d", "a.conf"), "a=1", TestContext.Current.CancellationToken);
         File.SetUnixFileMode(source.Combine("etc", "conf.d", "a.conf"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
         File.CreateSymbolicLink(source.Combine("etc", "link"), "conf.d/a.conf");
-        UnixNative.Link(source.Combine("etc", "conf.d", "a.conf"), source.Combine("etc", "hard"));
+        UnixFiles.Link(source.Combine("etc", "conf.d", "a.conf"), source.Combine("etc", "hard"));
         var tar = source.Combine("..", Path.GetFileName(source.Path) + ".tar.gz");
-        var (exit, _, stderr) = await Tool.RunAsync(tarTool, ["--format=pax", "-czf", tar, "-C", source.Path, "."]);
+        var (exit, _, stderr) = await ExternalTool.RunAsync(tarTool, ["--format=pax", "-czf", tar, "-C", source.Path, "."]);
         Assert.True(exit == 0, stderr);
 
         LayerExtractResult result;
         string expectedDiffId;
         try
         {
-            expectedDiffId = await Tool.Sha256OfOutputAsync(Require.Executable("gzip", "gzip"), "-dc", tar);
+            expectedDiffId = await ExternalTool.Sha256OfOutputAsync(Require.Executable("gzip", "gzip"), "-dc", tar);
             await using var layer = File.OpenRead(tar);
             result = await LayerExtractor.ExtractAsync(layer, sandbox.Root, new LayerExtractOptions(), TestContext.Current.CancellationToken);
         }
@@ -159,9 +160,9 @@ public sealed class LayerExtractorTests
         Assert.Equal(expectedDiffId, result.DiffId.ToString());
 
         Assert.Equal("a=1", await File.ReadAllTextAsync(sandbox.InRoot("etc/conf.d/a.conf"), TestContext.Current.CancellationToken));
-        Assert.Equal(0b110_000_000, UnixNative.LStat(sandbox.InRoot("etc/conf.d/a.conf")).Permissions);
+        Assert.Equal(0b110_000_000, UnixFiles.LStat(sandbox.InRoot("etc/conf.d/a.conf")).Permissions);
         Assert.Equal("conf.d/a.conf", new FileInfo(sandbox.InRoot("etc/link")).LinkTarget);
-        Assert.Equal(UnixNative.LStat(sandbox.InRoot("etc/conf.d/a.conf")).Inode, UnixNative.LStat(sandbox.InRoot("etc/hard")).Inode);
+        Assert.Equal(UnixFiles.LStat(sandbox.InRoot("etc/conf.d/a.conf")).Inode, UnixFiles.LStat(sandbox.InRoot("etc/hard")).Inode);
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public sealed class LayerTarWriterTests
             return;
         }
 
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("dockerbuild-layers-");
         var output = dir.Combine("child.tar");
         var host = Environment.ProcessPath!;
         var assembly = typeof(LayerTarWriterTests).Assembly.Location;
@@ -135,11 +135,11 @@ public sealed class LayerTarWriterTests
     public async Task GnuTarListsTheEntriesWithTheirOwnersAndModes()
     {
         var tarTool = Require.Executable("tar", "tar");
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("dockerbuild-layers-");
         var file = dir.Combine("layer.tar");
         await File.WriteAllBytesAsync(file, await SampleLayers.TarBytesAsync(SampleLayers.Mixed()), TestContext.Current.CancellationToken);
 
-        var (exit, stdout, stderr) = await Tool.RunAsync(tarTool, ["--numeric-owner", "--utc", "-tvf", file]);
+        var (exit, stdout, stderr) = await ExternalTool.RunAsync(tarTool, ["--numeric-owner", "--utc", "-tvf", file]);
 
         Assert.True(exit == 0, stderr);
         Assert.Empty(stderr);

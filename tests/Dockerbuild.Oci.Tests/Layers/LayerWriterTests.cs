@@ -67,7 +67,7 @@ public sealed class LayerWriterTests
     {
         var gzip = Require.Executable("gzip", "gzip");
         var tar = Require.Executable("tar", "tar");
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("dockerbuild-layers-");
         var file = dir.Combine("layer.tar.gz");
         LayerDescriptorInfo info;
         await using (var blob = File.Create(file))
@@ -75,10 +75,10 @@ public sealed class LayerWriterTests
             info = await LayerWriter.WriteAsync(BigLayer(), blob, new LayerWriteOptions { CompressionThreads = 2 }, TestContext.Current.CancellationToken);
         }
 
-        var (exit, _, stderr) = await Tool.RunAsync(gzip, ["-t", file]);
+        var (exit, _, stderr) = await ExternalTool.RunAsync(gzip, ["-t", file]);
         Assert.True(exit == 0, stderr);
-        Assert.Equal(info.DiffId.ToString(), await Tool.Sha256OfOutputAsync(gzip, "-dc", file));
-        var (tarExit, listing, tarErr) = await Tool.RunAsync(tar, ["-tzf", file]);
+        Assert.Equal(info.DiffId.ToString(), await ExternalTool.Sha256OfOutputAsync(gzip, "-dc", file));
+        var (tarExit, listing, tarErr) = await ExternalTool.RunAsync(tar, ["-tzf", file]);
         Assert.True(tarExit == 0, tarErr);
         Assert.Contains("big/chunk-07.bin", listing, StringComparison.Ordinal);
     }
@@ -87,7 +87,7 @@ public sealed class LayerWriterTests
     public async Task ZstdToolDecompressesToTheDiffId()
     {
         var zstd = Require.Executable("zstd", "zstd");
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("dockerbuild-layers-");
         var file = dir.Combine("layer.tar.zst");
         LayerDescriptorInfo info;
         await using (var blob = File.Create(file))
@@ -95,7 +95,7 @@ public sealed class LayerWriterTests
             info = await LayerWriter.WriteAsync(BigLayer(), blob, new LayerWriteOptions { Compression = LayerCompression.Zstd }, TestContext.Current.CancellationToken);
         }
 
-        Assert.Equal(info.DiffId.ToString(), await Tool.Sha256OfOutputAsync(zstd, "-dc", file));
+        Assert.Equal(info.DiffId.ToString(), await ExternalTool.Sha256OfOutputAsync(zstd, "-dc", file));
     }
 
     [Fact]

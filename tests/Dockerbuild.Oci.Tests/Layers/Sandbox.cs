@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using Dockerbuild.Oci.Layers;
+using Dockerbuild.Oci.Unix;
+using Dockerbuild.Testing;
 
 namespace Dockerbuild.Oci.Tests.Layers;
 
@@ -11,7 +13,7 @@ namespace Dockerbuild.Oci.Tests.Layers;
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 internal sealed class Sandbox : IDisposable
 {
-    private readonly TempDir dir = new();
+    private readonly TempDirectory dir = new("dockerbuild-layers-");
     private readonly string before;
 
     public Sandbox()
@@ -55,10 +57,10 @@ internal sealed class Sandbox : IDisposable
                 continue;
             }
 
-            var stat = UnixNative.LStat(path);
-            var hash = stat.Type == UnixStat.Regular ? Convert.ToHexString(SHA256.HashData(System.IO.File.ReadAllBytes(path))) : "";
+            var stat = UnixFiles.LStat(path);
+            var hash = stat.Type == UnixFileStatus.Regular ? Convert.ToHexString(SHA256.HashData(System.IO.File.ReadAllBytes(path))) : "";
             lines.Add($"{path} {stat.Mode:x} {stat.Size} {stat.LinkCount} {stat.MtimeSeconds} {hash}");
-            if (stat.Type == UnixStat.Directory)
+            if (stat.Type == UnixFileStatus.Directory)
             {
                 Walk(path, lines);
             }

@@ -18,18 +18,18 @@ public sealed class OciLayoutTests : StoreFixture
 
         await OciLayout.WriteAsync(dir, Store, [new NamedImage(image.ManifestDescriptor, [ImageReference.Parse("localhost:5000/team/app:v1")])], Token);
 
-        var rawManifest = await Tool.RunAsync(skopeo, "inspect", "--raw", $"oci:{dir}:v1");
+        var rawManifest = await ExternalTool.OutputAsync(skopeo, "inspect", "--raw", $"oci:{dir}:v1");
         Assert.Equal(image.Manifest.Bytes.ToArray(), System.Text.Encoding.UTF8.GetBytes(rawManifest));
-        var rawConfig = await Tool.RunAsync(skopeo, "inspect", "--config", "--raw", $"oci:{dir}:v1");
+        var rawConfig = await ExternalTool.OutputAsync(skopeo, "inspect", "--config", "--raw", $"oci:{dir}:v1");
         Assert.Equal(image.Config.Digest, Digest.Compute(System.Text.Encoding.UTF8.GetBytes(rawConfig)));
 
-        using var inspect = JsonDocument.Parse(await Tool.RunAsync(skopeo, "inspect", $"oci:{dir}:v1"));
+        using var inspect = JsonDocument.Parse(await ExternalTool.OutputAsync(skopeo, "inspect", $"oci:{dir}:v1"));
         Assert.Equal(image.Manifest.Digest.ToString(), inspect.RootElement.GetProperty("Digest").GetString());
         Assert.Equal(image.Layers.Select(layer => layer.Descriptor.Digest.ToString()), inspect.RootElement.GetProperty("Layers").EnumerateArray().Select(layer => layer.GetString()));
         Assert.Equal("amd64", inspect.RootElement.GetProperty("Architecture").GetString());
 
         var copied = Temp.Combine("dir-copy");
-        await Tool.RunAsync(skopeo, "copy", "--quiet", $"oci:{dir}:v1", $"dir:{copied}");
+        await ExternalTool.OutputAsync(skopeo, "copy", "--quiet", $"oci:{dir}:v1", $"dir:{copied}");
         Assert.Equal(image.Manifest.Bytes.ToArray(), await File.ReadAllBytesAsync(Path.Combine(copied, "manifest.json"), Token));
         Assert.All(image.Layers, layer => Assert.Equal(layer.Bytes, File.ReadAllBytes(Path.Combine(copied, layer.Descriptor.Digest.Hex))));
     }
@@ -47,14 +47,14 @@ public sealed class OciLayoutTests : StoreFixture
         await OciLayout.WriteAsync(dir, Store, [new NamedImage(first.ManifestDescriptor, [ImageReference.Parse("app:1"), ImageReference.Parse("app:latest")])], Token);
         await OciLayout.WriteAsync(dir, Store, [new NamedImage(second.ManifestDescriptor, [ImageReference.Parse("app:2")])], Token);
 
-        var tags = (await Tool.RunAsync(umoci, "ls", "--layout", dir)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var tags = (await ExternalTool.OutputAsync(umoci, "ls", "--layout", dir)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(["1", "2", "latest"], tags.Order(StringComparer.Ordinal));
 
-        using var stat = JsonDocument.Parse(await Tool.RunAsync(umoci, "stat", "--json", "--image", $"{dir}:1"));
+        using var stat = JsonDocument.Parse(await ExternalTool.OutputAsync(umoci, "stat", "--json", "--image", $"{dir}:1"));
         Assert.Equal(2, stat.RootElement.GetProperty("history").GetArrayLength());
 
         var bundle = Temp.Combine("bundle");
-        await Tool.RunAsync(umoci, "unpack", "--rootless", "--image", $"{dir}:1", bundle);
+        await ExternalTool.OutputAsync(umoci, "unpack", "--rootless", "--image", $"{dir}:1", bundle);
         Assert.Equal("one layer 1\n", await File.ReadAllTextAsync(Path.Combine(bundle, "rootfs", "layer1", "one.txt"), Token));
         Assert.True(File.Exists(Path.Combine(bundle, "rootfs", "layer0", "one.txt")));
     }
@@ -69,7 +69,7 @@ public sealed class OciLayoutTests : StoreFixture
         var theirs = Temp.Combine("theirs");
         await OciLayout.WriteAsync(ours, Store, [new NamedImage(image.ManifestDescriptor, [ImageReference.Parse("app:1")])], Token);
 
-        await Tool.RunAsync(skopeo, "copy", "--quiet", $"oci:{ours}:1", $"oci:{theirs}:copied");
+        await ExternalTool.OutputAsync(skopeo, "copy", "--quiet", $"oci:{ours}:1", $"oci:{theirs}:copied");
 
         var layout = await OciLayout.OpenAsync(theirs, Token);
         var entry = layout.FindByRefName("copied");
@@ -101,8 +101,8 @@ public sealed class OciLayoutTests : StoreFixture
 
         await OciLayout.WriteAsync(dir, Store, [new NamedImage(indexDescriptor, [ImageReference.Parse("multi:1")])], Token);
 
-        Assert.Equal(index.Bytes.ToArray(), System.Text.Encoding.UTF8.GetBytes(await Tool.RunAsync(skopeo, "inspect", "--raw", $"oci:{dir}:1")));
-        using var arm = JsonDocument.Parse(await Tool.RunAsync(skopeo, "--override-arch", "arm64", "inspect", $"oci:{dir}:1"));
+        Assert.Equal(index.Bytes.ToArray(), System.Text.Encoding.UTF8.GetBytes(await ExternalTool.OutputAsync(skopeo, "inspect", "--raw", $"oci:{dir}:1")));
+        using var arm = JsonDocument.Parse(await ExternalTool.OutputAsync(skopeo, "--override-arch", "arm64", "inspect", $"oci:{dir}:1"));
         // skopeo reports the digest it was pointed at (the index) and the resolved image's contents.
         Assert.Equal(index.Digest.ToString(), arm.RootElement.GetProperty("Digest").GetString());
         Assert.Equal("arm64", arm.RootElement.GetProperty("Architecture").GetString());

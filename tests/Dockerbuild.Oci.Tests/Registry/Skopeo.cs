@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Dockerbuild.Testing;
 using Dockerbuild.Testing.Registry;
@@ -24,23 +23,9 @@ internal static class Skopeo
 
     public static async Task<string> RunAsync(params string[] arguments)
     {
-        var start = new ProcessStartInfo(Require.Executable("skopeo", "skopeo"))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add("--insecure-policy");
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        var (exitCode, output, error) = await ExternalTool.RunAsync(Require.Executable("skopeo", "skopeo"), ["--insecure-policy", .. arguments]);
         var shown = arguments.Select((a, i) => i > 0 && arguments[i - 1].EndsWith("creds", StringComparison.Ordinal) ? "***" : a);
-        Assert.True(process.ExitCode == 0, $"skopeo {string.Join(' ', shown)} failed: {await error}");
-        return await output;
+        Assert.True(exitCode == 0, $"skopeo {string.Join(' ', shown)} failed: {error}");
+        return output;
     }
 }

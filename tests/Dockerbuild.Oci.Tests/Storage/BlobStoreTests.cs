@@ -1,10 +1,11 @@
 using Dockerbuild.Oci.Storage;
+using Dockerbuild.Testing;
 
 namespace Dockerbuild.Oci.Tests.Storage;
 
 public sealed class BlobStoreTests : IDisposable
 {
-    private readonly TempDirectory root = new();
+    private readonly TempDirectory root = new("dockerbuild-oci-tests-");
     private readonly BlobStore store;
 
     public BlobStoreTests() => store = new BlobStore(root.Path);

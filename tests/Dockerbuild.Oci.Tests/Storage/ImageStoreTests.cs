@@ -10,7 +10,7 @@ public sealed class ImageStoreTests : IDisposable
     private const string SharedDigestVariable = "DOCKERBUILD_TEST_SHARED_DIGEST";
     private const int ChildTags = 40;
 
-    private readonly TempDirectory root = new();
+    private readonly TempDirectory root = new("dockerbuild-oci-tests-");
     private readonly ImageStore images;
 
     public ImageStoreTests() => images = new ImageStore(new BlobStore(root.Path));

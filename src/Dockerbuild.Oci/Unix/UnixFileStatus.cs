@@ -1,7 +1,9 @@
-namespace Dockerbuild.Engine.Runtime;
+using Dockerbuild.Oci.Layers;
+
+namespace Dockerbuild.Oci.Unix;
 
 /// <summary>What lstat says about one filesystem object, with nanosecond times.</summary>
-internal readonly record struct FileStatus(
+public readonly record struct UnixFileStatus(
     uint Mode,
     int Uid,
     int Gid,
@@ -36,4 +38,16 @@ internal readonly record struct FileStatus(
 
     public DateTimeOffset ModificationTime =>
         DateTimeOffset.FromUnixTimeSeconds(MtimeSeconds).AddTicks(MtimeNanoseconds / 100);
+
+    /// <summary>The entry type a layer records this object as, or null for a socket, which tar cannot carry.</summary>
+    public LayerEntryType? ToLayerEntryType() => Type switch
+    {
+        Regular => LayerEntryType.RegularFile,
+        Directory => LayerEntryType.Directory,
+        Symlink => LayerEntryType.SymbolicLink,
+        CharDevice => LayerEntryType.CharacterDevice,
+        Block => LayerEntryType.BlockDevice,
+        Fifo => LayerEntryType.Fifo,
+        _ => null,
+    };
 }
