@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Dockerbuild.Testing;
 
@@ -23,32 +22,15 @@ public sealed class PodmanLoadTests
 
         var storage = Path.Combine(cli.Home, "podman");
         string[] roots = ["--root", Path.Combine(storage, "root"), "--runroot", Path.Combine(storage, "run"), "--storage-driver", "vfs"];
-        var load = await RunAsync(podman, [.. roots, "load", "-i", archive]);
+        var load = await ExternalTool.OutputAsync(podman, [.. roots, "load", "-i", archive]);
         Assert.Contains("Loaded image: example.test/podman/app:1", load, StringComparison.Ordinal);
 
-        using var inspect = JsonDocument.Parse(await RunAsync(podman, [.. roots, "image", "inspect", "example.test/podman/app:1"]));
+        using var inspect = JsonDocument.Parse(await ExternalTool.OutputAsync(podman, [.. roots, "image", "inspect", "example.test/podman/app:1"]));
         var image = inspect.RootElement[0];
         Assert.Equal(id, "sha256:" + image.GetProperty("Id").GetString());
         Assert.Equal(["/bin/busybox", "echo", "hi"], image.GetProperty("Config").GetProperty("Cmd").EnumerateArray().Select(e => e.GetString()));
         Assert.Contains("GREETING=hello", image.GetProperty("Config").GetProperty("Env").EnumerateArray().Select(e => e.GetString()));
 
-        await RunAsync(podman, [.. roots, "rmi", "-a", "-f"]);
-    }
-
-    private static async Task<string> RunAsync(string executable, string[] arguments)
-    {
-        var start = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var cancellationToken = TestContext.Current.CancellationToken;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var error = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        Assert.True(process.ExitCode == 0, $"podman {string.Join(' ', arguments)} failed: {await error}");
-        return await output;
+        await ExternalTool.OutputAsync(podman, [.. roots, "rmi", "-a", "-f"]);
     }
 }
