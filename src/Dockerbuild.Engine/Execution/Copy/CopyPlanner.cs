@@ -207,8 +207,13 @@ public sealed class CopyPlanner(ContentHasher hasher, HttpClient? http, string s
         /// <summary>--parents: the part of the source before "/./" is dropped, the rest is kept under the destination.</summary>
         private static string ParentsPivot(string source)
         {
-            var at = ("/" + source).IndexOf("/./", StringComparison.Ordinal);
-            return at < 0 ? "" : SourcePaths.Normalize(source[..Math.Max(0, at - 1)]);
+            while (source.StartsWith("./", StringComparison.Ordinal))
+            {
+                source = source[2..];
+            }
+
+            var at = source.IndexOf("/./", StringComparison.Ordinal);
+            return at < 0 ? "" : SourcePaths.Normalize(source[..at]);
         }
 
         private async Task AddWithParentsAsync(ISourceFileSystem fs, string match, string pivot, SourceEntry entry, CancellationToken cancellationToken)
