@@ -311,9 +311,20 @@ public sealed class CopyPlannerTests
         using var tree = new CopyTree();
         var stage = tree.Combine("stage");
         CopyTree.WriteUnder(stage, "out/bin", "binary", 0b111_101_101);
+        var owner = Environment.IsPrivilegedProcess ? (1234, 5678) : ((int)GetUid(), (int)GetUid());
+        if (Environment.IsPrivilegedProcess)
+        {
+            Dockerbuild.Engine.Runtime.Native.LChown(Path.Combine(stage, "out/bin"), 1234, 5678);
+        }
+
         var entries = await tree.CopyAsync(["/out/bin"], "/usr/local/bin/", r => r with { Source = new DirectoryFileSystem(stage), SourceName = "build" });
         var file = entries["usr/local/bin/bin"];
-        Assert.Equal((Environment.IsPrivilegedProcess ? 0 : (int)GetUid(), 0b111_101_101), (file.Uid, file.Mode));
+        Assert.Equal(owner.Item1, file.Uid);
+        Assert.Equal(0b111_101_101, file.Mode);
+        if (Environment.IsPrivilegedProcess)
+        {
+            Assert.Equal(5678, file.Gid);
+        }
 
         var error = await Assert.ThrowsAsync<CopyException>(() => tree.CopyAsync(["/nope"], "/", r => r with { Source = new DirectoryFileSystem(stage), SourceName = "build" }));
         Assert.Equal("failed to calculate checksum of ref build: \"/nope\": not found", error.Message);
