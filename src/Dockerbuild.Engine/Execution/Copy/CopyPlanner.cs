@@ -349,6 +349,11 @@ public sealed class CopyPlanner(ContentHasher hasher, HttpClient? http, string s
                     }
                     else if (target.Length > 0)
                     {
+                        if (Stat(target) is { Type: not LayerEntryType.Directory })
+                        {
+                            throw new CopyException($"cannot copy to non-directory: /{target}");
+                        }
+
                         planned[target] = (Copied(entry, target), null);
                     }
 
@@ -365,6 +370,8 @@ public sealed class CopyPlanner(ContentHasher hasher, HttpClient? http, string s
                     }
 
                     break;
+                case LayerEntryType.RegularFile when Stat(target) is { Type: LayerEntryType.Directory }:
+                    throw new CopyException($"cannot replace to directory /{target} with file");
                 case LayerEntryType.RegularFile:
                     if (entry.LinkCount > 1 && entry.HostPath is not null)
                     {
