@@ -64,6 +64,26 @@ public sealed class ContentHasherTests
     }
 
     [Fact]
+    public async Task TwoBuildsSavingTheCacheKeepEachOthersEntries()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var temp = new TempDirectory();
+        var first = await FileHashCache.OpenAsync(temp.Combine("cache"), ct);
+        var second = await FileHashCache.OpenAsync(temp.Combine("cache"), ct);
+        var a = new SourceEntry("a", Oci.Layers.LayerEntryType.RegularFile, 0b110_100_100, 0, 0, 1, 1, null) { HostPath = "/ctx/a", Inode = 1 };
+        var b = a with { Path = "b", HostPath = "/ctx/b", Inode = 2 };
+        first.Set(a, "sha256:aa");
+        second.Set(b, "sha256:bb");
+        await first.SaveAsync(ct);
+        await second.SaveAsync(ct);
+
+        var reopened = await FileHashCache.OpenAsync(temp.Combine("cache"), ct);
+        Assert.Equal("sha256:aa", reopened.TryGet(a));
+        Assert.Equal("sha256:bb", reopened.TryGet(b));
+        Assert.Null(reopened.TryGet(a with { ModificationTimeNanoseconds = 2 }));
+    }
+
+    [Fact]
     public async Task WarmCopyPlanReadsNoContent()
     {
         var ct = TestContext.Current.CancellationToken;

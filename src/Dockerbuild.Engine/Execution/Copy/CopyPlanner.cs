@@ -185,7 +185,7 @@ public sealed class CopyPlanner(ContentHasher hasher, HttpClient? http, string s
 
                 if (entry.Type == LayerEntryType.Directory)
                 {
-                    var root = Resolve(destination);
+                    var root = ResolveDirectory(destination);
                     EnsureParents(root);
                     await EmitAsync(fs, entry, root, "", isRoot: true, cancellationToken).ConfigureAwait(false);
                     continue;
@@ -219,7 +219,7 @@ public sealed class CopyPlanner(ContentHasher hasher, HttpClient? http, string s
         private async Task AddWithParentsAsync(ISourceFileSystem fs, string match, string pivot, SourceEntry entry, CancellationToken cancellationToken)
         {
             var relative = pivot.Length == 0 ? match : match.Length > pivot.Length ? match[(pivot.Length + 1)..] : "";
-            var root = Resolve(destination);
+            var root = ResolveDirectory(destination);
             EnsureParents(SourcePaths.Join(root, "x"));
             var parts = relative.Split('/', StringSplitOptions.RemoveEmptyEntries);
             var at = root;
@@ -264,7 +264,7 @@ public sealed class CopyPlanner(ContentHasher hasher, HttpClient? http, string s
 
         private async Task UnpackAsync(Func<CancellationToken, ValueTask<Stream>> open, CancellationToken cancellationToken)
         {
-            var root = Resolve(destination);
+            var root = ResolveDirectory(destination);
             EnsureParents(SourcePaths.Join(root, "x"));
             var members = await ArchiveUnpacker.UnpackAsync(open, Path.Combine(scratch, "unpack-" + planned.Count), cancellationToken).ConfigureAwait(false);
             foreach (var (member, digest) in members)
@@ -286,7 +286,7 @@ public sealed class CopyPlanner(ContentHasher hasher, HttpClient? http, string s
         {
             if (destinationIsDirectory)
             {
-                return SourcePaths.Join(Resolve(destination), name);
+                return SourcePaths.Join(ResolveDirectory(destination), name);
             }
 
             var followed = SourcePaths.Resolve(this, destination, followLast: true);
@@ -295,6 +295,9 @@ public sealed class CopyPlanner(ContentHasher hasher, HttpClient? http, string s
 
         /// <summary>Symlinks in the destination's parents are followed inside the image, as BuildKit's copy does.</summary>
         private string Resolve(string path) => SourcePaths.Resolve(this, path, followLast: false);
+
+        /// <summary>A path used as a directory: a symlink there is followed too, as os.Stat follows it in fsutil.</summary>
+        private string ResolveDirectory(string path) => SourcePaths.Resolve(this, path, followLast: true);
 
         private void EnsureParents(string path)
         {

@@ -260,6 +260,29 @@ public sealed class CopyPlannerTests
     }
 
     [Fact]
+    public async Task DestinationThatIsASymlinkToADirectoryIsFollowed()
+    {
+        using var tree = new CopyTree();
+        tree.Write("f", "f");
+        tree.Write("d/g", "g");
+        Directory.CreateDirectory(Path.Combine(tree.RootfsDir, "real"));
+        File.CreateSymbolicLink(Path.Combine(tree.RootfsDir, "alias"), "real");
+        Assert.Contains("real/f", (await tree.CopyAsync(["f"], "/alias/")).Keys);
+        Assert.Contains("real/f", (await tree.CopyAsync(["f"], "/alias")).Keys);
+        Assert.Contains("real/g", (await tree.CopyAsync(["d"], "/alias")).Keys);
+    }
+
+    [Fact]
+    public async Task TypeClashesFailAsInFsutil()
+    {
+        using var tree = new CopyTree();
+        tree.Write("d/sub/f", "f");
+        tree.WriteImage("x/sub", "a file where a directory comes");
+        var error = await Assert.ThrowsAsync<CopyException>(() => tree.CopyAsync(["d"], "/x"));
+        Assert.Equal("cannot copy to non-directory: /x/sub", error.Message);
+    }
+
+    [Fact]
     public async Task ExcludeSkipsMatchingFiles()
     {
         // Reference: "COPY --exclude=*.txt hom* /mydir/".
