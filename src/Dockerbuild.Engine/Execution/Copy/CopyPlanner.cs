@@ -229,7 +229,7 @@ public sealed class CopyPlanner(ContentHasher hasher, HttpClient? http, string s
                 var sourceDirectory = fs.Stat(SourcePaths.Resolve(fs, SourcePaths.Join(pivot, string.Join('/', parts[..(i + 1)])), followLast: true));
                 if (!planned.ContainsKey(at) && sourceDirectory is { Type: LayerEntryType.Directory })
                 {
-                    planned[at] = (Copied(sourceDirectory, at) with { Mode = sourceDirectory.Mode }, null);
+                    planned[at] = (Copied(sourceDirectory, at), null); // fsutil createParentDirs: copyFileInfo, so --chmod and --chown too
                 }
             }
 
@@ -324,33 +324,47 @@ public sealed class CopyPlanner(ContentHasher hasher, HttpClient? http, string s
             }
             else
             {
-                planned[parent] = (new LayerEntry
-                {
-                    Path = parent,
-                    Type = LayerEntryType.Directory,
-                    Mode = CreatedDirectoryMode,
-                    Uid = owner?.Uid ?? 0,
-                    Gid = owner?.Gid ?? 0,
-                    ModificationTime = created,
-                }, null);
+                planned[parent] = (CreatedDirectory(parent), null);
             }
         }
+
+        /// <summary>What fsutil's MkdirAll makes: 0755, owned by the --chown owner or root.</summary>
+        private LayerEntry CreatedDirectory(string path) => new()
+        {
+            Path = path,
+            Type = LayerEntryType.Directory,
+            Mode = CreatedDirectoryMode,
+            Uid = owner?.Uid ?? 0,
+            Gid = owner?.Gid ?? 0,
+            ModificationTime = created,
+        };
 
         private async Task EmitAsync(ISourceFileSystem fs, SourceEntry entry, string target, string relative, bool isRoot, CancellationToken cancellationToken)
         {
             switch (entry.Type)
             {
                 case LayerEntryType.Directory:
-                    var existing = isRoot ? Stat(SourcePaths.Resolve(this, target, followLast: true)) : null;
-                    if (existing is { Type: LayerEntryType.Directory })
+                    if (isRoot)
                     {
+                        // fsutil's prepareTargetDir makes a missing destination with MkdirAll (0755, the
+                        // --chown owner, no --chmod) and then leaves its metadata alone except for the
+                        // time, which it takes from the source directory; an existing one keeps its own.
                         target = SourcePaths.Resolve(this, target, followLast: true);
-                        if (!planned.ContainsKey(target))
+                        var existing = Stat(target);
+                        if (existing is not null && existing.Type != LayerEntryType.Directory)
                         {
-                            planned[target] = (Existing(existing, target), null);
+                            throw new CopyException($"cannot copy to non-directory: /{target}");
+                        }
+
+                        if (target.Length > 0)
+                        {
+                            var kept = planned.TryGetValue(target, out var p) ? p.Entry
+                                : existing is not null ? Existing(existing, target)
+                                : CreatedDirectory(target);
+                            planned[target] = (kept with { ModificationTime = entry.ModificationTime }, null);
                         }
                     }
-                    else if (target.Length > 0)
+                    else
                     {
                         if (Stat(target) is { Type: not LayerEntryType.Directory })
                         {

@@ -78,6 +78,9 @@ public sealed class CopyPlannerTests
 
         Assert.Equal(["app", "app/one.txt", "app/sub", "app/sub/two.txt"], entries.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(0b111_000_000, entries["app/sub"].Mode);
+        // The destination itself is made 0755 (fsutil's MkdirAll), with the source directory's time.
+        Assert.Equal(Dir755, entries["app"].Mode);
+        Assert.Equal(Directory.GetLastWriteTimeUtc(Path.Combine(tree.ContextDir, "src")), entries["app"].ModificationTime.UtcDateTime);
     }
 
     [Fact]
@@ -211,10 +214,14 @@ public sealed class CopyPlannerTests
     {
         using var tree = new CopyTree();
         tree.Write("d/f", "f", 0b110_100_100);
+        tree.Write("d/sub/g", "g", 0b110_100_100);
         var entries = await tree.CopyAsync(["d"], "/x/y/", r => r with { Chmod = "0750" });
         Assert.Equal(0b111_101_000, entries["x/y/f"].Mode);
-        Assert.Equal(0b111_101_000, entries["x/y"].Mode);
-        Assert.Equal(Dir755, entries["x"].Mode); // created parents stay 0755
+        Assert.Equal(0b111_101_000, entries["x/y/sub"].Mode);
+        Assert.Equal(0b111_101_000, entries["x/y/sub/g"].Mode);
+        // The destination directory and its parents are made by fsutil's MkdirAll: 0755, no --chmod.
+        Assert.Equal(Dir755, entries["x/y"].Mode);
+        Assert.Equal(Dir755, entries["x"].Mode);
 
         await Assert.ThrowsAsync<CopyException>(() => tree.CopyAsync(["d"], "/x/", r => r with { Chmod = "u+rwx" }));
     }
