@@ -49,7 +49,7 @@ public sealed class CopyPlanner(ContentHasher hasher, HttpClient? http, string s
         private readonly CopyRequest request;
         private readonly ContentHasher hasher;
         private readonly (int Uid, int Gid)? owner;
-        private readonly int? mode;
+        private readonly CopyMode? mode;
         private readonly string scratch;
         private readonly DateTimeOffset created;
         private readonly DockerIgnore excludes;
@@ -58,7 +58,7 @@ public sealed class CopyPlanner(ContentHasher hasher, HttpClient? http, string s
         private readonly Dictionary<string, (LayerEntry Entry, string? ContentDigest)> planned = new(StringComparer.Ordinal);
         private readonly Dictionary<(ulong Device, ulong Inode), string> hardlinks = [];
 
-        public Session(CopyRequest request, ContentHasher hasher, (int Uid, int Gid)? owner, int? mode, string scratch)
+        public Session(CopyRequest request, ContentHasher hasher, (int Uid, int Gid)? owner, CopyMode? mode, string scratch)
         {
             this.request = request;
             this.hasher = hasher;
@@ -114,7 +114,7 @@ public sealed class CopyPlanner(ContentHasher hasher, HttpClient? http, string s
                 name = name[(name.LastIndexOf('/') + 1)..];
                 var target = PlaceFile(name);
                 EnsureParents(target);
-                planned[target] = (LayerEntry.File(target, bytes, mode ?? HeredocMode) with
+                planned[target] = (LayerEntry.File(target, bytes, mode?.Apply(HeredocMode, isDirectory: false) ?? HeredocMode) with
                 {
                     Uid = owner?.Uid ?? 0,
                     Gid = owner?.Gid ?? 0,
@@ -253,7 +253,7 @@ public sealed class CopyPlanner(ContentHasher hasher, HttpClient? http, string s
             {
                 Path = target,
                 Type = LayerEntryType.RegularFile,
-                Mode = mode ?? RemoteSource.FileMode,
+                Mode = mode?.Apply(RemoteSource.FileMode, isDirectory: false) ?? RemoteSource.FileMode,
                 Uid = owner?.Uid ?? 0,
                 Gid = owner?.Gid ?? 0,
                 ModificationTime = download.LastModified ?? created,
@@ -394,7 +394,7 @@ public sealed class CopyPlanner(ContentHasher hasher, HttpClient? http, string s
                     {
                         if (hardlinks.TryGetValue((entry.Device, entry.Inode), out var first) && first != target)
                         {
-                            planned[target] = (LayerEntry.HardLink(target, first, mode ?? entry.Mode), "link:" + first);
+                            planned[target] = (LayerEntry.HardLink(target, first, mode?.Apply(entry.Mode, isDirectory: false) ?? entry.Mode), "link:" + first);
                             break;
                         }
 
@@ -422,7 +422,7 @@ public sealed class CopyPlanner(ContentHasher hasher, HttpClient? http, string s
         {
             Path = target,
             Type = entry.Type,
-            Mode = mode ?? entry.Mode,
+            Mode = mode?.Apply(entry.Mode, entry.Type == LayerEntryType.Directory) ?? entry.Mode,
             Uid = owner?.Uid ?? entry.Uid,
             Gid = owner?.Gid ?? entry.Gid,
             ModificationTime = entry.ModificationTime,

@@ -223,7 +223,34 @@ public sealed class CopyPlannerTests
         Assert.Equal(Dir755, entries["x/y"].Mode);
         Assert.Equal(Dir755, entries["x"].Mode);
 
-        await Assert.ThrowsAsync<CopyException>(() => tree.CopyAsync(["d"], "/x/", r => r with { Chmod = "u+rwx" }));
+        await Assert.ThrowsAsync<CopyException>(() => tree.CopyAsync(["d"], "/x/", r => r with { Chmod = "u+q" }));
+    }
+
+    [Theory]
+    [InlineData("u+x", 0b111_100_100, 0b111_101_101)]
+    [InlineData("go-r", 0b110_000_000, 0b111_001_001)]
+    [InlineData("a=rX", 0b100_100_100, 0b101_101_101)]
+    [InlineData("u=rwx,g=rx,o=", 0b111_101_000, 0b111_101_000)]
+    [InlineData("+x", 0b111_101_101, 0b111_101_101)]
+    public async Task SymbolicChmodChangesEachObjectsOwnMode(string chmod, int fileMode, int directoryMode)
+    {
+        // Dockerfile 1.14: "COPY --chmod now allows non-octal values", read as chmod(1) reads them.
+        using var tree = new CopyTree();
+        tree.Write("d/sub/f", "f", 0b110_100_100);
+        var entries = await tree.CopyAsync(["d"], "/x/", r => r with { Chmod = chmod });
+        Assert.Equal(fileMode, entries["x/sub/f"].Mode);
+        Assert.Equal(directoryMode, entries["x/sub"].Mode);
+
+        // The same as chmod(1) does to the same objects (umask 0, since --chmod knows none).
+        var chmodTool = Dockerbuild.Testing.Require.Executable("chmod", "coreutils");
+        var info = new System.Diagnostics.ProcessStartInfo("/bin/sh", ["-c", $"umask 0 && {chmodTool} {chmod} d/sub d/sub/f"]) { WorkingDirectory = tree.ContextDir };
+        using (var process = System.Diagnostics.Process.Start(info)!)
+        {
+            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal(fileMode, (int)File.GetUnixFileMode(Path.Combine(tree.ContextDir, "d/sub/f")));
+        Assert.Equal(directoryMode, (int)File.GetUnixFileMode(Path.Combine(tree.ContextDir, "d/sub")));
     }
 
     [Fact]
