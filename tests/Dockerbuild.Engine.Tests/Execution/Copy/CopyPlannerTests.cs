@@ -333,6 +333,19 @@ public sealed class CopyPlannerTests
     }
 
     [Fact]
+    public async Task WithoutParentsALaterSourceSilentlyOverwritesAnEarlierOne()
+    {
+        // Reference: "COPY ./x/a.txt ./y/a.txt /no_parents/" gives /no_parents/a.txt; "Buildkit will
+        // silently overwrite the target file at the destination".
+        using var tree = new CopyTree();
+        tree.Write("x/a.txt", "xa");
+        tree.Write("y/a.txt", "ya");
+        var entries = await tree.CopyAsync(["./x/a.txt", "./y/a.txt"], "/no_parents/");
+        Assert.Equal(["no_parents", "no_parents/a.txt"], entries.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("ya", tree.LastContents["no_parents/a.txt"]);
+    }
+
+    [Fact]
     public async Task ParentsKeepTheSourcesDirectoriesBelowThePivot()
     {
         // Reference: "COPY --parents ./x/a.txt ./y/a.txt /parents/" and "COPY --parents ./x/./y/*.txt /parents/".
