@@ -401,6 +401,19 @@ public sealed class CopyPlannerTests
     }
 
     [Fact]
+    public async Task ExtendedAttributesAreCarriedButNotOverlayBookkeeping()
+    {
+        // fsutil's copier copies xattrs (copyXAttrs); overlayfs markers belong to the snapshot.
+        using var tree = new CopyTree();
+        tree.Write("d/tool", "x");
+        Dockerbuild.Engine.Runtime.Native.SetXattr(Path.Combine(tree.ContextDir, "d/tool"), "user.origin", "stage"u8.ToArray());
+        Dockerbuild.Engine.Runtime.Native.SetXattr(Path.Combine(tree.ContextDir, "d"), "user.overlay.opaque", "y"u8.ToArray());
+        var entries = await tree.CopyAsync(["/"], "/out/");
+        Assert.Equal("stage"u8.ToArray(), entries["out/d/tool"].ExtendedAttributes!["user.origin"]);
+        Assert.Null(entries["out/d"].ExtendedAttributes);
+    }
+
+    [Fact]
     public async Task InputDigestFollowsContentNotTimes()
     {
         using var tree = new CopyTree();
