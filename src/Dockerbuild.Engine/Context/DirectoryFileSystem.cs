@@ -90,16 +90,7 @@ public sealed class DirectoryFileSystem : ISourceFileSystem
             return null;
         }
 
-        var type = stat.Type switch
-        {
-            FileStatus.Regular => LayerEntryType.RegularFile,
-            FileStatus.Directory => LayerEntryType.Directory,
-            FileStatus.Symlink => LayerEntryType.SymbolicLink,
-            FileStatus.CharDevice => LayerEntryType.CharacterDevice,
-            FileStatus.Block => LayerEntryType.BlockDevice,
-            FileStatus.Fifo => LayerEntryType.Fifo,
-            _ => (LayerEntryType?)null,
-        };
+        var type = stat.ToLayerEntryType();
         if (type is not { } known)
         {
             return null; // sockets cannot be copied
