@@ -1,0 +1,155 @@
+using System.Globalization;
+using Dockerbuild.Dockerfile.Expansion;
+using Dockerbuild.Dockerfile.Instructions;
+using Dockerbuild.Engine.Planning;
+using Dockerbuild.Oci;
+using Dockerbuild.Oci.Storage;
+
+namespace Dockerbuild.Engine.Execution;
+
+/// <summary>
+/// <c>docker buildx build</c> into the local store: loads the Dockerfile, plans the stages the target
+/// needs, builds independent stages in parallel (bounded), and writes the target's config and OCI
+/// manifest, tagging it as asked.
+/// </summary>
+public sealed class ImageBuilder
+{
+    private readonly ImageStore store;
+    private readonly BuildEngineOptions options;
+
+    public ImageBuilder(ImageStore store, BuildEngineOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        this.store = store;
+        this.options = options ?? new BuildEngineOptions();
+    }
+
+    /// <summary>RUN steps executed (not cached) by the last build of this builder; for tests and reports.</summary>
+    public int LastRunCount { get; private set; }
+
+    public async Task<BuildResult> BuildAsync(BuildRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("Building images needs Linux.");
+        }
+
+        var path = request.ResolveDockerfilePath();
+        string text;
+        try
+        {
+            text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BuildException($"failed to read dockerfile {path}: {e.Message}", e);
+        }
+
+        var dockerfile = BoundDockerfile.Load(text, Path.GetFileName(path));
+        var plan = BuildPlanner.Plan(dockerfile, request);
+        var session = new BuildSession(request, plan, store, options, SourceDateEpoch(request));
+        var executor = new StageExecutor(session);
+        using var gate = new SemaphoreSlim(Math.Max(1, options.MaxParallelStages));
+        foreach (var planned in plan.Stages)
+        {
+            session.Register(planned.Stage.Index, BuildStageAsync(planned));
+        }
+
+        StageState final;
+        try
+        {
+            final = await session.StageResultAsync(plan.Target.Stage.Index).ConfigureAwait(false);
+            await Task.WhenAll(plan.Stages.Select(s => session.StageResultAsync(s.Stage.Index))).ConfigureAwait(false);
+        }
+        finally
+        {
+            LastRunCount = session.RunCount;
+        }
+
+        WarnUnusedBuildArgs(session, dockerfile);
+        return await ExportAsync(session, final, cancellationToken).ConfigureAwait(false);
+
+        async Task<StageState> BuildStageAsync(PlannedStage planned)
+        {
+            foreach (var dependency in planned.DependsOn)
+            {
+                await session.StageResultAsync(dependency).ConfigureAwait(false);
+            }
+
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await executor.ExecuteAsync(planned, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+    }
+
+    /// <summary>SOURCE_DATE_EPOCH as a build arg, else from the environment, as buildx passes it.</summary>
+    private static DateTimeOffset? SourceDateEpoch(BuildRequest request)
+    {
+        var text = request.BuildArgs.TryGetValue("SOURCE_DATE_EPOCH", out var given) ? given : Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH");
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : throw new BuildException($"invalid SOURCE_DATE_EPOCH \"{text}\": expected seconds since 1970");
+    }
+
+    private static void WarnUnusedBuildArgs(BuildSession session, BoundDockerfile dockerfile)
+    {
+        var declared = dockerfile.GlobalArgs.SelectMany(a => a.Args)
+            .Concat(session.Plan.Stages.SelectMany(s => s.Stage.Instructions.OfType<ArgInstruction>()).SelectMany(a => a.Args))
+            .Select(a => a.Name)
+            .ToHashSet(StringComparer.Ordinal);
+        var unused = session.Request.BuildArgs.Keys
+            .Where(name => !declared.Contains(name)
+                && !BuildArgScope.ProxyArgNames.Contains(name, StringComparer.OrdinalIgnoreCase)
+                && !BuildArgScope.PlatformArgNames.Contains(name, StringComparer.Ordinal)
+                && name != "SOURCE_DATE_EPOCH"
+                && !name.StartsWith("BUILDKIT_", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        if (unused.Count > 0)
+        {
+            session.Report(new BuildEvent(BuildEventKind.Warning, 0, $"One or more build-args [{string.Join(" ", unused)}] were not consumed"));
+        }
+    }
+
+    private async Task<BuildResult> ExportAsync(BuildSession session, StageState final, CancellationToken cancellationToken)
+    {
+        var config = final.Config;
+        if (session.Request.Labels.Count > 0)
+        {
+            var labels = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (k, v) in config.Config.Labels ?? new Dictionary<string, string>())
+            {
+                labels[k] = v;
+            }
+
+            foreach (var (k, v) in session.Request.Labels)
+            {
+                labels[k] = v;
+            }
+
+            config = config with { Config = config.Config with { Labels = labels } };
+        }
+
+        config = config with { Created = session.SourceDateEpoch ?? config.History?.LastOrDefault()?.Created ?? session.Now() };
+        var configBlob = await store.Blobs.WriteAsync(RawJson<ImageConfig>.Create(config), MediaTypes.OciConfig, cancellationToken).ConfigureAwait(false);
+        var manifest = RawJson<ImageManifest>.Create(new ImageManifest(configBlob, final.Layers) { MediaType = MediaTypes.OciManifest });
+        var manifestBlob = await store.Blobs.WriteAsync(manifest, MediaTypes.OciManifest, cancellationToken).ConfigureAwait(false);
+        var tags = session.Request.Tags.Select(t => ImageReference.TryParse(t, out var r)
+            ? r.WithDefaultTag()
+            : throw new BuildException($"invalid tag \"{t}\": not a valid image reference")).ToList();
+        await store.AddAsync(manifestBlob.Digest, tags, cancellationToken).ConfigureAwait(false);
+        return new BuildResult(manifestBlob.Digest, configBlob.Digest, manifestBlob, config, tags);
+    }
+}

@@ -1,0 +1,109 @@
+using Dockerbuild.Dockerfile.Instructions;
+using Dockerbuild.Engine.Runtime;
+using Dockerbuild.Oci;
+using Dockerbuild.Oci.Layers;
+
+namespace Dockerbuild.Engine.Execution;
+
+/// <summary>
+/// WORKDIR: the path is taken relative to the previous one and created as BuildKit's mkdir -p does
+/// (0755, owned by root unless USER is numeric), in a layer of its own; an existing directory
+/// changes nothing, so no layer.
+/// </summary>
+internal sealed class WorkdirHandler(BuildSession session)
+{
+    public async Task<StageState> ExecuteAsync(WorkdirInstruction workdir, StageState state, StepContext step, CancellationToken cancellationToken)
+    {
+        var expanded = SpanExpansion.Expand(workdir.Span, () => session.Lexer.ProcessWord(workdir.Path, state.Scope.Environment).Result);
+        var path = Clean(expanded.StartsWith('/') ? expanded : (state.Config.Config.WorkingDir is { Length: > 0 } previous ? previous : "/") + "/" + expanded);
+        state = state with { Config = state.Config with { Config = state.Config.Config with { WorkingDir = path } } };
+        var history = new History { Created = step.Created, CreatedBy = "WORKDIR " + path, Comment = "buildkit.dockerfile.v0" };
+        if (path == "/")
+        {
+            return state with { Config = state.Config.WithEmptyLayerHistory(history) };
+        }
+
+        var lowers = await session.Layers.GetTopFirstAsync(state.Layers, state.Config.RootFs.DiffIds, cancellationToken).ConfigureAwait(false);
+        var (uid, gid) = NumericOwner(state.Config.Config.User);
+        var entries = new List<LayerEntry>();
+        var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var missingFrom = -1;
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var relative = string.Join('/', parts[..(i + 1)]);
+            var existing = lowers.Select(l => Path.Combine(l, relative)).FirstOrDefault(Directory.Exists);
+            if (existing is null)
+            {
+                missingFrom = i;
+                break;
+            }
+        }
+
+        if (missingFrom < 0)
+        {
+            return state with { Config = state.Config.WithEmptyLayerHistory(history) };
+        }
+
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var relative = string.Join('/', parts[..(i + 1)]);
+            if (i < missingFrom)
+            {
+                // The parent gains an entry, so its changed mtime puts it in the diff, as in BuildKit's.
+                var status = Native.LStat(lowers.Select(l => Path.Combine(l, relative)).First(Directory.Exists));
+                entries.Add(LayerEntry.Directory(relative, (int)(status.Mode & 0xfff)) with
+                {
+                    Uid = status.Uid,
+                    Gid = status.Gid,
+                    ModificationTime = step.Created,
+                });
+            }
+            else
+            {
+                entries.Add(LayerEntry.Directory(relative) with { Uid = uid, Gid = gid, ModificationTime = step.Created });
+            }
+        }
+
+        return await session.Committer.CommitAsync(state, entries, history, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static (int Uid, int Gid) NumericOwner(string? user)
+    {
+        if (string.IsNullOrEmpty(user))
+        {
+            return (0, 0);
+        }
+
+        var parts = user.Split(':', 2);
+        var uid = int.TryParse(parts[0], out var u) ? u : 0;
+        var gid = parts.Length == 2 && int.TryParse(parts[1], out var g) ? g : uid;
+        return (uid, gid);
+    }
+
+    /// <summary>Go's path.Clean for absolute paths.</summary>
+    internal static string Clean(string path)
+    {
+        var stack = new List<string>();
+        foreach (var part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (part == ".")
+            {
+                continue;
+            }
+
+            if (part == "..")
+            {
+                if (stack.Count > 0)
+                {
+                    stack.RemoveAt(stack.Count - 1);
+                }
+
+                continue;
+            }
+
+            stack.Add(part);
+        }
+
+        return "/" + string.Join('/', stack);
+    }
+}
