@@ -14,6 +14,9 @@ public sealed record BuildEngineOptions
 
     public IProgress<BuildEvent>? Progress { get; init; }
 
+    /// <summary>What ADD fetches URLs with; a private client per build when null.</summary>
+    public HttpClient? Http { get; init; }
+
     /// <summary>How many independent stages build at once.</summary>
     public int MaxParallelStages { get; init; } = 2;
 

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Dockerbuild.Dockerfile.Expansion;
 using Dockerbuild.Engine.Caching;
+using Dockerbuild.Engine.Context;
+using Dockerbuild.Engine.Execution.Copy;
 using Dockerbuild.Engine.Planning;
 using Dockerbuild.Engine.Runtime;
 using Dockerbuild.Oci.Storage;
@@ -15,7 +17,10 @@ internal sealed class BuildSession
     private int stepCounter;
     private int runCount;
 
-    public BuildSession(BuildRequest request, BuildPlan plan, ImageStore store, BuildEngineOptions options, DateTimeOffset? sourceDateEpoch)
+    private readonly SemaphoreSlim contextGate = new(1, 1);
+    private BuildContext? context;
+
+    public BuildSession(BuildRequest request, BuildPlan plan, ImageStore store, BuildEngineOptions options, DateTimeOffset? sourceDateEpoch, FileHashCache hashes, HttpClient http)
     {
         Request = request;
         Plan = plan;
@@ -29,6 +34,28 @@ internal sealed class BuildSession
         Committer = new LayerCommitter(store.Blobs, sourceDateEpoch);
         Cache = new StepCache(store.Blobs);
         Lexer = plan.GlobalScope.Lexer;
+        Hashes = hashes;
+        Copier = new CopyPlanner(new ContentHasher(hashes), http, Path.Combine(WorkRoot, "copy"));
+    }
+
+    /// <summary>Content digests of context files kept across builds, saved when the build ends.</summary>
+    public FileHashCache Hashes { get; }
+
+    public CopyPlanner Copier { get; }
+
+    /// <summary>The build context with its .dockerignore, loaded once, when a step first reads it.</summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task<BuildContext> ContextAsync(CancellationToken cancellationToken)
+    {
+        await contextGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return context ??= await BuildContext.FromDirectoryAsync(Request.ContextDirectory, Request.ResolveDockerfilePath(), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            contextGate.Release();
+        }
     }
 
     public BuildRequest Request { get; }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Dockerbuild.Dockerfile.Expansion;
 using Dockerbuild.Dockerfile.Instructions;
+using Dockerbuild.Engine.Context;
 using Dockerbuild.Engine.Planning;
 using Dockerbuild.Oci;
 using Dockerbuild.Oci.Storage;
@@ -48,7 +49,9 @@ public sealed class ImageBuilder
 
         var dockerfile = BoundDockerfile.Load(text, Path.GetFileName(path));
         var plan = BuildPlanner.Plan(dockerfile, request);
-        var session = new BuildSession(request, plan, store, options, SourceDateEpoch(request));
+        var hashes = await FileHashCache.OpenAsync(Path.Combine(store.Blobs.Root, "cache", "hashes"), cancellationToken).ConfigureAwait(false);
+        using var http = options.Http is null ? new HttpClient() : null;
+        var session = new BuildSession(request, plan, store, options, SourceDateEpoch(request), hashes, options.Http ?? http!);
         var executor = new StageExecutor(session);
         using var gate = new SemaphoreSlim(Math.Max(1, options.MaxParallelStages));
         foreach (var planned in plan.Stages)
@@ -67,6 +70,7 @@ public sealed class ImageBuilder
             LastRunCount = session.RunCount;
         }
 
+        await hashes.SaveAsync(cancellationToken).ConfigureAwait(false);
         WarnUnusedBuildArgs(session, dockerfile);
         return await ExportAsync(session, final, cancellationToken).ConfigureAwait(false);
 

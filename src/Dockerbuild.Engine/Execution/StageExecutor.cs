@@ -19,6 +19,9 @@ internal sealed class StageExecutor(BuildSession session)
     private readonly RunHandler run = new(session);
     private readonly WorkdirHandler workdir = new(session);
     private readonly BaseImageResolver bases = new(session.Store, session.Options.Registry);
+    private CopyHandler? copy;
+
+    private CopyHandler Copy => copy ??= new CopyHandler(session, bases);
 
     public async Task<StageState> ExecuteAsync(PlannedStage planned, CancellationToken cancellationToken)
     {
@@ -60,10 +63,26 @@ internal sealed class StageExecutor(BuildSession session)
         var watch = Stopwatch.StartNew();
         session.Report(new BuildEvent(BuildEventKind.Started, step, name, Elapsed: session.Elapsed));
         var environment = instruction is RunInstruction ? state.Scope.RunEnvironment : state.Scope.Environment;
-        var key = CacheKey.Compute(state.CacheKey, [instruction.Name, instruction.Original, .. CacheKey.Environment(environment)]);
-        var cached = noCache ? null : await session.Cache.TryGetAsync(key, cancellationToken).ConfigureAwait(false);
         var context = new StepContext(instruction, step, session.Now());
+        Execution.Copy.CopyPlan? copyPlan = null;
+        var copiedBy = "";
         StageState next;
+        try
+        {
+            if (instruction is CopyInstruction or AddInstruction)
+            {
+                (copyPlan, copiedBy) = await Copy.PlanAsync(instruction, state, context.Created, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is BuildException or DockerfileException)
+        {
+            session.Report(new BuildEvent(BuildEventKind.Error, step, e.Message, watch.Elapsed, session.Elapsed));
+            throw;
+        }
+
+        await using var planScope = copyPlan;
+        var key = CacheKey.Compute(state.CacheKey, [instruction.Name, instruction.Original, copyPlan?.InputDigest ?? "", .. CacheKey.Environment(environment)]);
+        var cached = noCache ? null : await session.Cache.TryGetAsync(key, cancellationToken).ConfigureAwait(false);
         try
         {
             if (MetadataHandlers.Handles(instruction))
@@ -74,6 +93,10 @@ internal sealed class StageExecutor(BuildSession session)
             else if (cached is not null)
             {
                 next = state;
+            }
+            else if (copyPlan is not null)
+            {
+                next = await Copy.CommitAsync(state, copyPlan, copiedBy, context, cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -105,7 +128,6 @@ internal sealed class StageExecutor(BuildSession session)
     {
         RunInstruction r => run.ExecuteAsync(r, state, context, cancellationToken),
         WorkdirInstruction w => workdir.ExecuteAsync(w, state, context, cancellationToken),
-        CopyInstruction or AddInstruction => throw new DockerfileException(instruction.Span, $"{instruction.Name} is not supported by this build of dockerbuild yet"),
         _ => throw new DockerfileException(instruction.Span, $"{instruction.Name} cannot be executed here"),
     };
 
