@@ -9,6 +9,7 @@ internal static class Program
     [
         new ParseCommand(),
         new CheckCommand(),
+        new BuildCommand(),
     ];
 
     private static async Task<int> Main(string[] args)
