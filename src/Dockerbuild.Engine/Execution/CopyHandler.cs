@@ -64,7 +64,9 @@ internal sealed class CopyHandler(BuildSession session, BaseImageResolver bases)
             throw new DockerfileException(instruction.Span, e.Message, e);
         }
 
-        var createdBy = (isAdd ? "ADD" : "COPY") + string.Concat(paths.Concat(inline.Select(s => s.Path)).Select(p => " " + p)) + " " + destination + " # buildkit";
+        var flags = (parents ? " --parents" : "") + (request.Chown is { } o ? " --chown=" + o : "") + (request.Chmod is { } m ? " --chmod=" + m : "");
+        var createdBy = (isAdd ? "ADD" : "COPY") + flags + string.Concat(paths.Select(p => " " + p)) + string.Concat(inline.Select(s => " <<" + s.Path))
+            + " " + destination + " # buildkit";
         return (plan, createdBy);
     }
 

@@ -88,14 +88,16 @@ internal static class MetadataHandlers
                 var expanded = x.Ports.SelectMany(p => SpanExpansion.Expand(x.Span, () => lexer.ProcessWords(p, env))).ToList();
                 foreach (var port in expanded)
                 {
-                    var key = port.Contains('/', StringComparison.Ordinal) ? port.ToLowerInvariant() : port + "/tcp";
+                    var key = PortKey(port);
                     if (!ports.Contains(key))
                     {
                         ports.Add(key);
                     }
                 }
 
-                return Commit(state with { Config = state.Config with { Config = config with { ExposedPorts = ports } } }, "EXPOSE " + string.Join(" ", expanded));
+                // BuildKit formats the parsed port map with %v: Go prints map keys sorted.
+                var specs = expanded.Select(PortKey).Distinct().Order(StringComparer.Ordinal).Select(p => p + ":{}");
+                return Commit(state with { Config = state.Config with { Config = config with { ExposedPorts = ports } } }, "EXPOSE map[" + string.Join(" ", specs) + "]");
             }
 
             case UserInstruction u:
@@ -120,7 +122,7 @@ internal static class MetadataHandlers
             case CmdInstruction c:
             {
                 var args = CommandArgs(c.Command, config);
-                return Commit(state with { Config = state.Config with { Config = config with { Cmd = args } }, CmdSet = true }, "CMD " + GoFormat.QuoteList(args));
+                return Commit(state with { Config = state.Config with { Config = config with { Cmd = args, ArgsEscaped = true } }, CmdSet = true }, "CMD " + GoFormat.QuoteList(args));
             }
 
             case EntrypointInstruction ep:
@@ -149,7 +151,8 @@ internal static class MetadataHandlers
             }
 
             case OnbuildInstruction o:
-                return Commit(state with { Config = state.Config with { Config = config with { OnBuild = [.. config.OnBuild ?? [], o.Expression] } } }, "ONBUILD " + o.Expression);
+                // BuildKit stores the trigger and writes no history entry for it.
+                return state with { Config = state.Config with { Config = config with { OnBuild = [.. config.OnBuild ?? [], o.Expression] } } };
 
             case MaintainerInstruction m:
                 return Commit(state with { Config = state.Config with { Author = m.Maintainer } }, "MAINTAINER " + m.Maintainer);
@@ -181,6 +184,13 @@ internal static class MetadataHandlers
             StartInterval = h.StartInterval ?? TimeSpan.Zero,
             Retries = h.Retries ?? 0,
         };
+    }
+
+    /// <summary>nat.ParsePortSpecs' key: the protocol defaults to tcp and is lower-cased.</summary>
+    private static string PortKey(string port)
+    {
+        var slash = port.IndexOf('/', StringComparison.Ordinal);
+        return slash < 0 ? port + "/tcp" : port[..slash] + "/" + port[(slash + 1)..].ToLowerInvariant();
     }
 
     private static void SetVariable(List<string> variables, string key, string value)

@@ -39,14 +39,15 @@ public sealed class ImageBuilderTests
         Assert.Equal("SIGTERM", config.StopSignal);
         Assert.Equal(["/bin/sh", "-xc"], config.Shell);
         Assert.Equal(["/bin/sh", "-xc", "echo hi"], config.Cmd);
+        Assert.True(config.ArgsEscaped);
         Assert.Equal(["RUN echo child"], config.OnBuild);
         Assert.Equal("someone", result.Config.Author);
 
         var history = result.Config.History!.Skip(1).ToList();
         Assert.All(history, h => Assert.True(h.EmptyLayer));
         Assert.Equal(
-            ["ENV A=b C=d e", "LABEL org.test=one two words=x", "EXPOSE 80 53/udp", "USER 1000:1000", "VOLUME [/data]",
-             "STOPSIGNAL SIGTERM", "SHELL [/bin/sh -xc]", "CMD [\"/bin/sh\" \"-xc\" \"echo hi\"]", "MAINTAINER someone", "ONBUILD RUN echo child"],
+            ["ENV A=b C=d e", "LABEL org.test=one two words=x", "EXPOSE map[53/udp:{} 80/tcp:{}]", "USER 1000:1000", "VOLUME [/data]",
+             "STOPSIGNAL SIGTERM", "SHELL [/bin/sh -xc]", "CMD [\"/bin/sh\" \"-xc\" \"echo hi\"]", "MAINTAINER someone"],
             history.Select(h => h.CreatedBy));
         Assert.Single(result.Config.RootFs.DiffIds);
     }
