@@ -32,7 +32,21 @@ public sealed class ExtractedLayers
     public Task<string> GetAsync(Descriptor layer, Digest diffId, CancellationToken cancellationToken)
     {
         var lazy = pending.GetOrAdd(diffId, id => new Lazy<Task<string>>(() => ExtractAsync(layer, id, cancellationToken)));
-        return lazy.Value;
+        return ForgetFailureAsync(diffId, lazy);
+    }
+
+    /// <summary>A failed or cancelled extraction is not remembered, so the next step tries again.</summary>
+    private async Task<string> ForgetFailureAsync(Digest diffId, Lazy<Task<string>> lazy)
+    {
+        try
+        {
+            return await lazy.Value.ConfigureAwait(false);
+        }
+        catch
+        {
+            pending.TryRemove(new KeyValuePair<Digest, Lazy<Task<string>>>(diffId, lazy));
+            throw;
+        }
     }
 
     private async Task<string> ExtractAsync(Descriptor layer, Digest diffId, CancellationToken cancellationToken)

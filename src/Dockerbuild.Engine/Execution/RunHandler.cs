@@ -107,6 +107,47 @@ internal sealed class RunHandler(BuildSession session)
         }
     }
 
+    /// <summary>
+    /// What a RUN reads beyond its command and environment, for its cache key, as BuildKit keys a bind
+    /// mount on its content: the content digest of a context source (through the copy planner's
+    /// hashing), or the cache key of the stage a mount comes from. Cache, tmpfs and secret mounts do
+    /// not change the key.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> MountInputsAsync(RunInstruction run, StageState state, CancellationToken cancellationToken)
+    {
+        var inputs = new List<string>();
+        foreach (var spec in run.Mounts)
+        {
+            var mount = RunMounts.Parse(spec.Spec, value => SpanExpansion.Expand(run.Span, () => session.Lexer.ProcessWord(value, state.Scope.Environment).Result));
+            if (mount.Type != MountType.Bind)
+            {
+                continue;
+            }
+
+            if (mount.From is not null)
+            {
+                if (session.Plan.Dockerfile.FindStage(mount.From) is { } stage)
+                {
+                    inputs.Add("mount " + mount.Target + " stage " + (await session.StageResultAsync(stage.Index).ConfigureAwait(false)).CacheKey + " " + mount.Source);
+                }
+
+                continue;
+            }
+
+            var context = await session.ContextAsync(cancellationToken).ConfigureAwait(false);
+            var source = mount.Source is null or "" or "/" or "." ? "." : mount.Source;
+            await using var plan = await session.Copier.PlanAsync(new Copy.CopyRequest
+            {
+                Sources = [source],
+                Destination = "/mount/",
+                Source = context.FileSystem,
+            }, cancellationToken).ConfigureAwait(false);
+            inputs.Add("mount " + mount.Target + " context " + plan.InputDigest);
+        }
+
+        return inputs;
+    }
+
     /// <summary>BuildKit's runCommandString: <c>|N A=1 B=2 </c> before the args when the stage declared ARGs.</summary>
     private static string CommandString(IReadOnlyList<string> args, StageState state)
     {

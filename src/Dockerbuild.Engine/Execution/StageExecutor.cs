@@ -66,12 +66,17 @@ internal sealed class StageExecutor(BuildSession session)
         var context = new StepContext(instruction, step, session.Now());
         Execution.Copy.CopyPlan? copyPlan = null;
         var copiedBy = "";
+        IReadOnlyList<string> inputs = [];
         StageState next;
         try
         {
             if (instruction is CopyInstruction or AddInstruction)
             {
                 (copyPlan, copiedBy) = await Copy.PlanAsync(instruction, state, context.Created, cancellationToken).ConfigureAwait(false);
+            }
+            else if (instruction is RunInstruction { Mounts.Count: > 0 } withMounts)
+            {
+                inputs = await run.MountInputsAsync(withMounts, state, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is BuildException or DockerfileException)
@@ -81,7 +86,7 @@ internal sealed class StageExecutor(BuildSession session)
         }
 
         await using var planScope = copyPlan;
-        var key = CacheKey.Compute(state.CacheKey, [instruction.Name, instruction.Original, copyPlan?.InputDigest ?? "", .. CacheKey.Environment(environment)]);
+        var key = CacheKey.Compute(state.CacheKey, [instruction.Name, instruction.Original, copyPlan?.InputDigest ?? "", .. inputs, .. CacheKey.Environment(environment)]);
         var cached = noCache ? null : await session.Cache.TryGetAsync(key, cancellationToken).ConfigureAwait(false);
         try
         {

@@ -24,7 +24,7 @@ internal sealed class WorkdirHandler(BuildSession session)
         }
 
         var lowers = await session.Layers.GetTopFirstAsync(state.Layers, state.Config.RootFs.DiffIds, cancellationToken).ConfigureAwait(false);
-        var (uid, gid) = NumericOwner(state.Config.Config.User);
+        var (uid, gid) = await OwnerAsync(workdir, state.Config.Config.User, lowers, cancellationToken).ConfigureAwait(false);
         var entries = new List<LayerEntry>();
         var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
         var missingFrom = -1;
@@ -67,17 +67,27 @@ internal sealed class WorkdirHandler(BuildSession session)
         return await session.Committer.CommitAsync(state, entries, history, cancellationToken).ConfigureAwait(false);
     }
 
-    private static (int Uid, int Gid) NumericOwner(string? user)
+    /// <summary>
+    /// BuildKit's mkdir WithUser: names are looked up in the image's /etc/passwd and /etc/group (read
+    /// from the topmost layer holding each file; a whiteout of them is not considered).
+    /// </summary>
+    private static async Task<(int Uid, int Gid)> OwnerAsync(WorkdirInstruction workdir, string? user, IReadOnlyList<string> lowers, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(user))
         {
             return (0, 0);
         }
 
-        var parts = user.Split(':', 2);
-        var uid = int.TryParse(parts[0], out var u) ? u : 0;
-        var gid = parts.Length == 2 && int.TryParse(parts[1], out var g) ? g : uid;
-        return (uid, gid);
+        var root = lowers.FirstOrDefault(l => File.Exists(Path.Combine(l, "etc", "passwd"))) ?? lowers.FirstOrDefault() ?? "/nonexistent";
+        try
+        {
+            var resolved = await UserResolver.ResolveAsync(root, user, cancellationToken).ConfigureAwait(false);
+            return ((int)resolved.Uid, (int)resolved.Gid);
+        }
+        catch (UnknownUserException e)
+        {
+            throw new Dockerfile.DockerfileException(workdir.Span, e.Message, e);
+        }
     }
 
     /// <summary>Go's path.Clean for absolute paths.</summary>
