@@ -26,14 +26,22 @@ internal sealed class BuildFixture : IDisposable
 
     public int LastRunCount { get; private set; }
 
-    public static async Task<BuildFixture> CreateAsync()
+    /// <summary>Where FROM pulls bases missing from <see cref="Store"/>; none by default.</summary>
+    public Oci.Registry.RegistryClient? Registry { get; set; }
+
+    /// <param name="withBusybox">Put busybox:test in the store (false: an empty store, for pulls).</param>
+    public static async Task<BuildFixture> CreateAsync(bool withBusybox = true)
     {
         Require.Executable("runc", "runc");
         var temp = new TempDirectory("dockerbuild-engine-store-");
         var fixture = new BuildFixture(new ImageStore(new BlobStore(temp.Combine("store"))));
         fixture.disposeAlso = temp;
         Directory.CreateDirectory(fixture.Context);
-        await BusyboxImage.AddAsync(fixture.Store, temp.Path);
+        if (withBusybox)
+        {
+            await BusyboxImage.AddAsync(fixture.Store, temp.Path);
+        }
+
         return fixture;
     }
 
@@ -44,7 +52,7 @@ internal sealed class BuildFixture : IDisposable
         await File.WriteAllTextAsync(Path.Combine(Context, "Dockerfile"), dockerfile);
         var request = new BuildRequest { ContextDirectory = Context };
         request = configure?.Invoke(request) ?? request;
-        var builder = new ImageBuilder(Store, new BuildEngineOptions { Progress = new SyncProgress(Events) });
+        var builder = new ImageBuilder(Store, new BuildEngineOptions { Progress = new SyncProgress(Events), Registry = Registry });
         try
         {
             return await builder.BuildAsync(request, CancellationToken.None);
