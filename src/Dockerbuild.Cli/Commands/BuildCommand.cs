@@ -29,10 +29,12 @@ internal sealed class BuildCommand : ICliCommand
         progress.AcceptOnlyFromAmong("auto", "plain", "quiet", "tty", "rawjson");
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only the image ID" };
         var iidfile = new Option<string?>("--iidfile") { Description = "Write the image ID to this file" };
+        var outputs = new Option<string[]>("--output", "-o") { Description = "type=oci,dest=DIR | type=docker,dest=FILE | type=registry", AllowMultipleArgumentsPerToken = false };
+        var push = new Option<bool>("--push") { Description = "Push the tags to their registries (--output type=registry)" };
 
         var command = new Command("build", "Build an image from a Dockerfile")
         {
-            context, file, tags, buildArgs, target, noCache, noCacheFilter, pull, labels, platform, secrets, buildContexts, progress, quiet, iidfile,
+            context, file, tags, buildArgs, target, noCache, noCacheFilter, pull, labels, platform, secrets, buildContexts, progress, quiet, iidfile, outputs, push,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -55,6 +57,7 @@ internal sealed class BuildCommand : ICliCommand
                     Platform = parseResult.GetValue(platform),
                     Secrets = [.. (parseResult.GetValue(secrets) ?? []).Select(BuildSecret.Parse)],
                     NamedContexts = Pairs(parseResult.GetValue(buildContexts), fromEnvironment: false),
+                    Outputs = [.. parseResult.GetValue(outputs) ?? [], .. parseResult.GetValue(push) ? ["type=registry"] : Array.Empty<string>()],
                 };
                 BuildPlanner.CheckPlatform(request.Platform);
 

@@ -47,6 +47,10 @@ public sealed class ImageBuilder
             throw new BuildException($"failed to read dockerfile {path}: {e.Message}", e);
         }
 
+        var outputs = request.Outputs.Select(BuildOutput.Parse).ToList();
+        var tags = request.Tags.Select(t => ImageReference.TryParse(t, out var r)
+            ? r.WithDefaultTag()
+            : throw new BuildException($"invalid tag \"{t}\": not a valid image reference")).ToList();
         var dockerfile = BoundDockerfile.Load(text, Path.GetFileName(path));
         var plan = BuildPlanner.Plan(dockerfile, request);
         var hashes = await FileHashCache.OpenAsync(Path.Combine(store.Blobs.Root, "cache", "hashes"), cancellationToken).ConfigureAwait(false);
@@ -72,7 +76,9 @@ public sealed class ImageBuilder
 
         await hashes.SaveAsync(cancellationToken).ConfigureAwait(false);
         WarnUnusedBuildArgs(session, dockerfile);
-        return await ExportAsync(session, final, cancellationToken).ConfigureAwait(false);
+        var result = await ExportAsync(session, final, tags, cancellationToken).ConfigureAwait(false);
+        await ImageExporter.ExportAsync(result, outputs, store.Blobs, options.Registry, cancellationToken).ConfigureAwait(false);
+        return result;
 
         async Task<StageState> BuildStageAsync(PlannedStage planned)
         {
@@ -127,7 +133,7 @@ public sealed class ImageBuilder
         }
     }
 
-    private async Task<BuildResult> ExportAsync(BuildSession session, StageState final, CancellationToken cancellationToken)
+    private async Task<BuildResult> ExportAsync(BuildSession session, StageState final, IReadOnlyList<ImageReference> tags, CancellationToken cancellationToken)
     {
         var config = final.Config;
         if (session.Request.Labels.Count > 0)
@@ -150,9 +156,6 @@ public sealed class ImageBuilder
         var configBlob = await store.Blobs.WriteAsync(RawJson<ImageConfig>.Create(config), MediaTypes.OciConfig, cancellationToken).ConfigureAwait(false);
         var manifest = RawJson<ImageManifest>.Create(new ImageManifest(configBlob, final.Layers) { MediaType = MediaTypes.OciManifest });
         var manifestBlob = await store.Blobs.WriteAsync(manifest, MediaTypes.OciManifest, cancellationToken).ConfigureAwait(false);
-        var tags = session.Request.Tags.Select(t => ImageReference.TryParse(t, out var r)
-            ? r.WithDefaultTag()
-            : throw new BuildException($"invalid tag \"{t}\": not a valid image reference")).ToList();
         await store.AddAsync(manifestBlob.Digest, tags, cancellationToken).ConfigureAwait(false);
         return new BuildResult(manifestBlob.Digest, configBlob.Digest, manifestBlob, config, tags);
     }
