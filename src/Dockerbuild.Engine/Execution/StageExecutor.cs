@@ -177,7 +177,7 @@ internal sealed class StageExecutor(BuildSession session)
             Oci.Storage.LocalImage image;
             try
             {
-                image = await bases.ResolveAsync(planned.BaseName, session.Request.Pull, cancellationToken).ConfigureAwait(false);
+                image = await bases.ResolveAsync(NamedImage(stage, planned.BaseName), session.Request.Pull, cancellationToken).ConfigureAwait(false);
             }
             catch (BuildException e)
             {
@@ -195,6 +195,20 @@ internal sealed class StageExecutor(BuildSession session)
             return eq < 0 ? new KeyValuePair<string, string>(e, "") : new KeyValuePair<string, string>(e[..eq], e[(eq + 1)..]);
         });
         return new StageState(config, layers, session.Plan.GlobalScope.EnterStage(env), key);
+    }
+
+    /// <summary>--build-context NAME=docker-image://REF replaces an image FROM names, as in BuildKit.</summary>
+    private string NamedImage(Stage stage, string baseName)
+    {
+        if (!session.Request.NamedContexts.TryGetValue(baseName, out var named))
+        {
+            return baseName;
+        }
+
+        const string scheme = "docker-image://";
+        return named.StartsWith(scheme, StringComparison.Ordinal)
+            ? named[scheme.Length..]
+            : throw new DockerfileException(stage.Span, $"FROM {baseName}: a named context that is a directory cannot be a base yet; use docker-image://REF");
     }
 
     private static Instruction ParseTrigger(string trigger, SourceSpan span)
