@@ -16,12 +16,7 @@ public sealed class BuildCommandTests : IDisposable
     [Fact]
     public async Task BuildsPrintsStepsThenCachedStepsAndWritesTheImageId()
     {
-        Require.Executable("runc", "runc");
-        var busybox = Require.Executable("busybox", "busybox-static");
-        var context = root.Combine("context");
-        Directory.CreateDirectory(context);
-        File.Copy(busybox, Path.Combine(context, "busybox"));
-        await File.WriteAllTextAsync(Path.Combine(context, "Dockerfile"), "FROM scratch\nCOPY busybox /bin/busybox\nRUN [\"/bin/busybox\", \"echo\", \"hello from run\"]\n", TestContext.Current.CancellationToken);
+        var context = await ContextAsync("RUN [\"/bin/busybox\", \"echo\", \"hello from run\"]");
         var iid = root.Combine("iid");
 
         var (code, _, error) = await RunAsync("build", "--progress=plain", "-t", "cli/test:1", "--iidfile", iid, context);
@@ -45,17 +40,24 @@ public sealed class BuildCommandTests : IDisposable
     [Fact]
     public async Task AFailingRunExitsNonZeroWithTheLineAndOutput()
     {
-        Require.Executable("runc", "runc");
-        var busybox = Require.Executable("busybox", "busybox-static");
-        var context = root.Combine("context");
-        Directory.CreateDirectory(context);
-        File.Copy(busybox, Path.Combine(context, "busybox"));
-        await File.WriteAllTextAsync(Path.Combine(context, "Dockerfile"), "FROM scratch\nCOPY busybox /bin/busybox\nRUN [\"/bin/busybox\", \"sh\", \"-c\", \"echo oops; exit 3\"]\n", TestContext.Current.CancellationToken);
+        var context = await ContextAsync("RUN [\"/bin/busybox\", \"sh\", \"-c\", \"echo oops; exit 3\"]");
 
         var (code, _, error) = await RunAsync("build", context);
         Assert.Equal(1, code);
         Assert.Contains("ERROR: Dockerfile:3: process \"/bin/busybox sh -c echo oops; exit 3\" did not complete successfully: exit code: 3", error, StringComparison.Ordinal);
         Assert.Contains("oops", error, StringComparison.Ordinal);
+    }
+
+    /// <summary>A context holding busybox and a Dockerfile that copies it into scratch, then <paramref name="run"/>.</summary>
+    private async Task<string> ContextAsync(string run)
+    {
+        Require.Executable("runc", "runc");
+        var busybox = Require.Executable("busybox", "busybox-static");
+        var context = root.Combine("context");
+        Directory.CreateDirectory(context);
+        File.Copy(busybox, Path.Combine(context, "busybox"));
+        await File.WriteAllTextAsync(Path.Combine(context, "Dockerfile"), $"FROM scratch\nCOPY busybox /bin/busybox\n{run}\n", TestContext.Current.CancellationToken);
+        return context;
     }
 
     private async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
