@@ -71,4 +71,30 @@ public sealed class DispatchTests
         var second = await f.ExtractAsync(again);
         Assert.Equal("2\n", await File.ReadAllTextAsync(Path.Combine(second, "n"), TestContext.Current.CancellationToken));
     }
+
+    [Fact]
+    public async Task NetworkNoneLeavesOnlyLoopbackAndSshMountsAreAClearError()
+    {
+        using var f = await BuildFixture.CreateAsync();
+        var result = await f.BuildAsync("FROM busybox:test\nRUN --network=none ls /sys/class/net > /nets\n");
+        var rootfs = await f.ExtractAsync(result);
+        Assert.Equal("lo\n", await File.ReadAllTextAsync(Path.Combine(rootfs, "nets"), TestContext.Current.CancellationToken));
+
+        var error = await Assert.ThrowsAsync<Dockerfile.DockerfileException>(() => f.BuildAsync("FROM busybox:test\nRUN --mount=type=ssh true\n"));
+        Assert.StartsWith("Dockerfile:2:", error.Message, StringComparison.Ordinal);
+        Assert.Contains("SSH agent", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CopyFromANamedContextDirectory()
+    {
+        using var f = await BuildFixture.CreateAsync();
+        var named = Path.Combine(f.Context, "..", "named");
+        Directory.CreateDirectory(named);
+        await File.WriteAllTextAsync(Path.Combine(named, "n.txt"), "named\n", TestContext.Current.CancellationToken);
+        var result = await f.BuildAsync("FROM busybox:test\nCOPY --from=extra n.txt /n.txt\n", r => r with { NamedContexts = new Dictionary<string, string> { ["extra"] = named } });
+
+        var rootfs = await f.ExtractAsync(result);
+        Assert.Equal("named\n", await File.ReadAllTextAsync(Path.Combine(rootfs, "n.txt"), TestContext.Current.CancellationToken));
+    }
 }

@@ -44,7 +44,7 @@ public sealed class FailureTests
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         var progress = new CancelOnOutput(cancel);
         var builder = new ImageBuilder(f.Store, new BuildEngineOptions { Progress = progress });
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => builder.BuildAsync(new Planning.BuildRequest { ContextDirectory = f.Context }, cancel.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => builder.BuildAsync(new Dockerbuild.Engine.Planning.BuildRequest { ContextDirectory = f.Context }, cancel.Token));
 
         var work = Path.Combine(f.Store.Blobs.Root, "work", "snapshots");
         Assert.Empty(Directory.Exists(work) ? Directory.EnumerateFileSystemEntries(work) : []);
