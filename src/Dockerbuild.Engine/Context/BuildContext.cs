@@ -9,7 +9,6 @@ namespace Dockerbuild.Engine.Context;
 /// all belong to 0:0. A context given as a tar stream ("-") is first extracted, safely, into a
 /// directory the caller owns.
 /// </summary>
-[UnsupportedOSPlatform("windows")]
 public sealed class BuildContext
 {
     private BuildContext(string directory, DockerIgnore ignore)
@@ -39,6 +38,7 @@ public sealed class BuildContext
     }
 
     /// <summary>Extracts a context tar (plain, gzip or zstd) into <paramref name="extractTo"/>, never writing outside it.</summary>
+    [UnsupportedOSPlatform("windows")]
     public static async Task<BuildContext> FromTarAsync(Stream tar, string extractTo, string? dockerfilePath, CancellationToken cancellationToken)
     {
         await LayerExtractor.ExtractAsync(tar, extractTo, new LayerExtractOptions { AsRoot = false }, cancellationToken).ConfigureAwait(false);

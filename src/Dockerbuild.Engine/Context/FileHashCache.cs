@@ -7,14 +7,18 @@ namespace Dockerbuild.Engine.Context;
 /// Content digests of host files remembered across builds, keyed on what changes when a file does:
 /// path, device, inode, size, mtime in nanoseconds, mode and owner. A warm rebuild then hashes only the
 /// files whose metadata moved. Stored as one text file under the cache directory, replaced atomically
-/// (write to a temporary name, then rename), so concurrent builds each see a whole file; the last
-/// writer wins, which only costs the loser's new entries a re-hash later.
+/// (write to a temporary name, then rename), so concurrent builds each see a whole file; a save
+/// merges what others saved since, and a save lost in a race only costs a re-hash later.
 /// </summary>
 public sealed class FileHashCache
 {
+    /// <summary>About 200 bytes an entry: some 40 MB on disk at most.</summary>
+    public const int MaxEntries = 200_000;
+
     private const string FileName = "file-hashes.v1";
     private readonly string directory;
     private readonly Dictionary<string, string> entries;
+    private readonly HashSet<string> used = new(StringComparer.Ordinal);
     private readonly Lock gate = new();
     private bool dirty;
 
@@ -39,19 +43,7 @@ public sealed class FileHashCache
     {
         Directory.CreateDirectory(directory);
         var entries = new Dictionary<string, string>(StringComparer.Ordinal);
-        var path = Path.Combine(directory, FileName);
-        if (File.Exists(path))
-        {
-            foreach (var line in await File.ReadAllLinesAsync(path, Encoding.UTF8, cancellationToken).ConfigureAwait(false))
-            {
-                var tab = line.LastIndexOf('\t');
-                if (tab > 0)
-                {
-                    entries[line[..tab]] = line[(tab + 1)..];
-                }
-            }
-        }
-
+        await ReadIntoAsync(Path.Combine(directory, FileName), entries, cancellationToken).ConfigureAwait(false);
         return new FileHashCache(directory, entries);
     }
 
@@ -66,7 +58,14 @@ public sealed class FileHashCache
     {
         lock (gate)
         {
-            return entries.GetValueOrDefault(KeyOf(entry));
+            var key = KeyOf(entry);
+            if (entries.TryGetValue(key, out var digest))
+            {
+                used.Add(key);
+                return digest;
+            }
+
+            return null;
         }
     }
 
@@ -74,15 +73,21 @@ public sealed class FileHashCache
     {
         lock (gate)
         {
-            entries[KeyOf(entry)] = digest;
+            var key = KeyOf(entry);
+            entries[key] = digest;
+            used.Add(key);
             dirty = true;
         }
     }
 
-    /// <summary>Writes the cache if anything was added since it was opened or last saved.</summary>
+    /// <summary>
+    /// Writes the cache if anything was added since it was opened or last saved, merged with what
+    /// other builds saved meanwhile. Entries this process did not use are dropped once the file
+    /// outgrows <see cref="MaxEntries"/>, so the cache cannot grow without bound.
+    /// </summary>
     public async Task SaveAsync(CancellationToken cancellationToken)
     {
-        string text;
+        Dictionary<string, string> snapshot;
         lock (gate)
         {
             if (!dirty)
@@ -90,18 +95,53 @@ public sealed class FileHashCache
                 return;
             }
 
-            var builder = new StringBuilder();
-            foreach (var (key, digest) in entries)
-            {
-                builder.Append(key).Append('\t').Append(digest).Append('\n');
-            }
-
-            text = builder.ToString();
+            snapshot = entries.Count <= MaxEntries
+                ? new Dictionary<string, string>(entries, StringComparer.Ordinal)
+                : used.ToDictionary(k => k, k => entries[k], StringComparer.Ordinal);
             dirty = false;
         }
 
+        var path = Path.Combine(directory, FileName);
+        var onDisk = new Dictionary<string, string>(StringComparer.Ordinal);
+        await ReadIntoAsync(path, onDisk, cancellationToken).ConfigureAwait(false);
+        if (snapshot.Count + onDisk.Count <= MaxEntries)
+        {
+            foreach (var (key, digest) in onDisk)
+            {
+                snapshot.TryAdd(key, digest);
+            }
+        }
+
+        var builder = new StringBuilder();
+        foreach (var (key, digest) in snapshot)
+        {
+            builder.Append(key).Append('\t').Append(digest).Append('\n');
+        }
+
         var temporary = Path.Combine(directory, $"{FileName}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        await File.WriteAllTextAsync(temporary, text, Encoding.UTF8, cancellationToken).ConfigureAwait(false);
-        File.Move(temporary, Path.Combine(directory, FileName), overwrite: true);
+        await File.WriteAllTextAsync(temporary, builder.ToString(), Encoding.UTF8, cancellationToken).ConfigureAwait(false);
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    private static async Task ReadIntoAsync(string path, Dictionary<string, string> entries, CancellationToken cancellationToken)
+    {
+        string[] lines;
+        try
+        {
+            lines = await File.ReadAllLinesAsync(path, Encoding.UTF8, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FileNotFoundException)
+        {
+            return;
+        }
+
+        foreach (var line in lines)
+        {
+            var tab = line.LastIndexOf('\t');
+            if (tab > 0)
+            {
+                entries[line[..tab]] = line[(tab + 1)..];
+            }
+        }
     }
 }

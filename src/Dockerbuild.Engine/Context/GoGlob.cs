@@ -7,7 +7,23 @@ namespace Dockerbuild.Engine.Context;
 /// </summary>
 internal static class GoGlob
 {
-    public static bool HasMeta(string pattern) => pattern.AsSpan().IndexOfAny("*?[\\") >= 0;
+    /// <summary>fsutil's containsWildcards: '*', '?' or '[' not escaped by a backslash.</summary>
+    public static bool HasMeta(string pattern)
+    {
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            if (pattern[i] == '\\')
+            {
+                i++;
+            }
+            else if (pattern[i] is '*' or '?' or '[')
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     public static bool Match(string pattern, string name)
     {

@@ -4,7 +4,7 @@ namespace Dockerbuild.Engine.Context;
 
 /// <summary>
 /// Expands a COPY source into the paths it names, as fsutil's ResolveWildcards does for BuildKit:
-/// each segment with '*', '?', '[' or '\' is matched against the names in its directory with Go's
+/// each segment with an unescaped '*', '?' or '[' is matched against the names in its directory with Go's
 /// path.Match, symlinked directories on the way are followed, and matches come in name order.
 /// </summary>
 public static class SourceGlob

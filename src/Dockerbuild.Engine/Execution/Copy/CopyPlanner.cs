@@ -49,7 +49,7 @@ public sealed class CopyPlanner(ContentHasher hasher, HttpClient? http, string s
         private readonly CopyRequest request;
         private readonly ContentHasher hasher;
         private readonly (int Uid, int Gid)? owner;
-        private readonly int? mode;
+        private readonly CopyMode? mode;
         private readonly string scratch;
         private readonly DateTimeOffset created;
         private readonly DockerIgnore excludes;
@@ -58,7 +58,7 @@ public sealed class CopyPlanner(ContentHasher hasher, HttpClient? http, string s
         private readonly Dictionary<string, (LayerEntry Entry, string? ContentDigest)> planned = new(StringComparer.Ordinal);
         private readonly Dictionary<(ulong Device, ulong Inode), string> hardlinks = [];
 
-        public Session(CopyRequest request, ContentHasher hasher, (int Uid, int Gid)? owner, int? mode, string scratch)
+        public Session(CopyRequest request, ContentHasher hasher, (int Uid, int Gid)? owner, CopyMode? mode, string scratch)
         {
             this.request = request;
             this.hasher = hasher;
@@ -114,7 +114,7 @@ public sealed class CopyPlanner(ContentHasher hasher, HttpClient? http, string s
                 name = name[(name.LastIndexOf('/') + 1)..];
                 var target = PlaceFile(name);
                 EnsureParents(target);
-                planned[target] = (LayerEntry.File(target, bytes, mode ?? HeredocMode) with
+                planned[target] = (LayerEntry.File(target, bytes, mode?.Apply(HeredocMode, isDirectory: false) ?? HeredocMode) with
                 {
                     Uid = owner?.Uid ?? 0,
                     Gid = owner?.Gid ?? 0,
@@ -185,7 +185,7 @@ public sealed class CopyPlanner(ContentHasher hasher, HttpClient? http, string s
 
                 if (entry.Type == LayerEntryType.Directory)
                 {
-                    var root = Resolve(destination);
+                    var root = ResolveDirectory(destination);
                     EnsureParents(root);
                     await EmitAsync(fs, entry, root, "", isRoot: true, cancellationToken).ConfigureAwait(false);
                     continue;
@@ -207,14 +207,19 @@ public sealed class CopyPlanner(ContentHasher hasher, HttpClient? http, string s
         /// <summary>--parents: the part of the source before "/./" is dropped, the rest is kept under the destination.</summary>
         private static string ParentsPivot(string source)
         {
-            var at = ("/" + source).IndexOf("/./", StringComparison.Ordinal);
-            return at < 0 ? "" : SourcePaths.Normalize(source[..Math.Max(0, at - 1)]);
+            while (source.StartsWith("./", StringComparison.Ordinal))
+            {
+                source = source[2..];
+            }
+
+            var at = source.IndexOf("/./", StringComparison.Ordinal);
+            return at < 0 ? "" : SourcePaths.Normalize(source[..at]);
         }
 
         private async Task AddWithParentsAsync(ISourceFileSystem fs, string match, string pivot, SourceEntry entry, CancellationToken cancellationToken)
         {
             var relative = pivot.Length == 0 ? match : match.Length > pivot.Length ? match[(pivot.Length + 1)..] : "";
-            var root = Resolve(destination);
+            var root = ResolveDirectory(destination);
             EnsureParents(SourcePaths.Join(root, "x"));
             var parts = relative.Split('/', StringSplitOptions.RemoveEmptyEntries);
             var at = root;
@@ -224,7 +229,7 @@ public sealed class CopyPlanner(ContentHasher hasher, HttpClient? http, string s
                 var sourceDirectory = fs.Stat(SourcePaths.Resolve(fs, SourcePaths.Join(pivot, string.Join('/', parts[..(i + 1)])), followLast: true));
                 if (!planned.ContainsKey(at) && sourceDirectory is { Type: LayerEntryType.Directory })
                 {
-                    planned[at] = (Copied(sourceDirectory, at) with { Mode = sourceDirectory.Mode }, null);
+                    planned[at] = (Copied(sourceDirectory, at), null); // fsutil createParentDirs: copyFileInfo, so --chmod and --chown too
                 }
             }
 
@@ -248,7 +253,7 @@ public sealed class CopyPlanner(ContentHasher hasher, HttpClient? http, string s
             {
                 Path = target,
                 Type = LayerEntryType.RegularFile,
-                Mode = mode ?? RemoteSource.FileMode,
+                Mode = mode?.Apply(RemoteSource.FileMode, isDirectory: false) ?? RemoteSource.FileMode,
                 Uid = owner?.Uid ?? 0,
                 Gid = owner?.Gid ?? 0,
                 ModificationTime = download.LastModified ?? created,
@@ -259,7 +264,7 @@ public sealed class CopyPlanner(ContentHasher hasher, HttpClient? http, string s
 
         private async Task UnpackAsync(Func<CancellationToken, ValueTask<Stream>> open, CancellationToken cancellationToken)
         {
-            var root = Resolve(destination);
+            var root = ResolveDirectory(destination);
             EnsureParents(SourcePaths.Join(root, "x"));
             var members = await ArchiveUnpacker.UnpackAsync(open, Path.Combine(scratch, "unpack-" + planned.Count), cancellationToken).ConfigureAwait(false);
             foreach (var (member, digest) in members)
@@ -281,7 +286,7 @@ public sealed class CopyPlanner(ContentHasher hasher, HttpClient? http, string s
         {
             if (destinationIsDirectory)
             {
-                return SourcePaths.Join(Resolve(destination), name);
+                return SourcePaths.Join(ResolveDirectory(destination), name);
             }
 
             var followed = SourcePaths.Resolve(this, destination, followLast: true);
@@ -290,6 +295,9 @@ public sealed class CopyPlanner(ContentHasher hasher, HttpClient? http, string s
 
         /// <summary>Symlinks in the destination's parents are followed inside the image, as BuildKit's copy does.</summary>
         private string Resolve(string path) => SourcePaths.Resolve(this, path, followLast: false);
+
+        /// <summary>A path used as a directory: a symlink there is followed too, as os.Stat follows it in fsutil.</summary>
+        private string ResolveDirectory(string path) => SourcePaths.Resolve(this, path, followLast: true);
 
         private void EnsureParents(string path)
         {
@@ -316,34 +324,53 @@ public sealed class CopyPlanner(ContentHasher hasher, HttpClient? http, string s
             }
             else
             {
-                planned[parent] = (new LayerEntry
-                {
-                    Path = parent,
-                    Type = LayerEntryType.Directory,
-                    Mode = CreatedDirectoryMode,
-                    Uid = owner?.Uid ?? 0,
-                    Gid = owner?.Gid ?? 0,
-                    ModificationTime = created,
-                }, null);
+                planned[parent] = (CreatedDirectory(parent), null);
             }
         }
+
+        /// <summary>What fsutil's MkdirAll makes: 0755, owned by the --chown owner or root.</summary>
+        private LayerEntry CreatedDirectory(string path) => new()
+        {
+            Path = path,
+            Type = LayerEntryType.Directory,
+            Mode = CreatedDirectoryMode,
+            Uid = owner?.Uid ?? 0,
+            Gid = owner?.Gid ?? 0,
+            ModificationTime = created,
+        };
 
         private async Task EmitAsync(ISourceFileSystem fs, SourceEntry entry, string target, string relative, bool isRoot, CancellationToken cancellationToken)
         {
             switch (entry.Type)
             {
                 case LayerEntryType.Directory:
-                    var existing = isRoot ? Stat(SourcePaths.Resolve(this, target, followLast: true)) : null;
-                    if (existing is { Type: LayerEntryType.Directory })
+                    if (isRoot)
                     {
+                        // fsutil's prepareTargetDir makes a missing destination with MkdirAll (0755, the
+                        // --chown owner, no --chmod) and then leaves its metadata alone except for the
+                        // time, which it takes from the source directory; an existing one keeps its own.
                         target = SourcePaths.Resolve(this, target, followLast: true);
-                        if (!planned.ContainsKey(target))
+                        var existing = Stat(target);
+                        if (existing is not null && existing.Type != LayerEntryType.Directory)
                         {
-                            planned[target] = (Existing(existing, target), null);
+                            throw new CopyException($"cannot copy to non-directory: /{target}");
+                        }
+
+                        if (target.Length > 0)
+                        {
+                            var kept = planned.TryGetValue(target, out var p) ? p.Entry
+                                : existing is not null ? Existing(existing, target)
+                                : CreatedDirectory(target);
+                            planned[target] = (kept with { ModificationTime = entry.ModificationTime }, null);
                         }
                     }
-                    else if (target.Length > 0)
+                    else
                     {
+                        if (Stat(target) is { Type: not LayerEntryType.Directory })
+                        {
+                            throw new CopyException($"cannot copy to non-directory: /{target}");
+                        }
+
                         planned[target] = (Copied(entry, target), null);
                     }
 
@@ -360,12 +387,14 @@ public sealed class CopyPlanner(ContentHasher hasher, HttpClient? http, string s
                     }
 
                     break;
+                case LayerEntryType.RegularFile when Stat(target) is { Type: LayerEntryType.Directory }:
+                    throw new CopyException($"cannot replace to directory /{target} with file");
                 case LayerEntryType.RegularFile:
                     if (entry.LinkCount > 1 && entry.HostPath is not null)
                     {
                         if (hardlinks.TryGetValue((entry.Device, entry.Inode), out var first) && first != target)
                         {
-                            planned[target] = (LayerEntry.HardLink(target, first, mode ?? entry.Mode), "link:" + first);
+                            planned[target] = (LayerEntry.HardLink(target, first, mode?.Apply(entry.Mode, isDirectory: false) ?? entry.Mode), "link:" + first);
                             break;
                         }
 
@@ -393,7 +422,7 @@ public sealed class CopyPlanner(ContentHasher hasher, HttpClient? http, string s
         {
             Path = target,
             Type = entry.Type,
-            Mode = mode ?? entry.Mode,
+            Mode = mode?.Apply(entry.Mode, entry.Type == LayerEntryType.Directory) ?? entry.Mode,
             Uid = owner?.Uid ?? entry.Uid,
             Gid = owner?.Gid ?? entry.Gid,
             ModificationTime = entry.ModificationTime,
