@@ -51,7 +51,7 @@ internal sealed class StageExecutor(BuildSession session)
         for (var i = 0; i < stage.Instructions.Count; i++)
         {
             var instruction = stage.Instructions[i];
-            state = await StepAsync(instruction, state, $"[{label}{i + 2}/{total}] {Display(instruction)}", noCache, cancellationToken).ConfigureAwait(false);
+            state = await StepAsync(instruction, state, $"[{label}{i + 2}/{total}] {Display(instruction, state)}", noCache, cancellationToken).ConfigureAwait(false);
         }
 
         return state;
@@ -228,10 +228,26 @@ internal sealed class StageExecutor(BuildSession session)
         : session.Plan.Dockerfile.Stages.Count > 1 ? "stage-" + stage.Index.ToString(CultureInfo.InvariantCulture) + " "
         : "";
 
-    private static string Display(Instruction instruction)
+    /// <summary>
+    /// The step's name as BuildKit shows it: the instruction's first line with variables in scope
+    /// expanded (processCmdEnv: quotes kept, unset variables left as written) and the keyword upper-cased.
+    /// </summary>
+    private string Display(Instruction instruction, StageState state)
     {
         var text = instruction.Original.Trim();
         var newline = text.IndexOf('\n', StringComparison.Ordinal);
-        return newline < 0 ? text : text[..newline].TrimEnd('\\', ' ');
+        text = newline < 0 ? text : text[..newline].TrimEnd('\\', ' ');
+        var lexer = new Dockerfile.Expansion.ShellLexer(session.Lexer.EscapeToken) { RawQuotes = true, SkipUnsetEnv = true };
+        try
+        {
+            text = lexer.ProcessWord(text, state.Scope.Environment).Result;
+        }
+        catch (Dockerfile.Expansion.ExpansionException)
+        {
+            // BuildKit keeps the text as written when it does not expand.
+        }
+
+        var space = text.IndexOf(' ', StringComparison.Ordinal);
+        return space < 0 ? text.ToUpperInvariant() : text[..space].ToUpperInvariant() + text[space..];
     }
 }

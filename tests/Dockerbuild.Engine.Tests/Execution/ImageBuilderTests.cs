@@ -135,6 +135,7 @@ public sealed class ImageBuilderTests
         const string dockerfile = "FROM busybox:test\nARG V=1\nRUN echo $V > /v\nRUN echo done > /done\n";
         var first = await f.BuildAsync(dockerfile);
         Assert.Equal(2, f.LastRunCount);
+        Assert.Contains(f.Events, e => e.Kind == BuildEventKind.Started && e.Text == "[3/4] RUN echo 1 > /v"); // BuildKit's processCmdEnv
 
         var second = await f.BuildAsync(dockerfile);
         Assert.Equal(0, f.LastRunCount);
