@@ -86,7 +86,7 @@ internal sealed class StageExecutor(BuildSession session)
         }
 
         await using var planScope = copyPlan;
-        var key = CacheKey.Compute(state.CacheKey, [instruction.Name, instruction.Original, copyPlan?.InputDigest ?? "", .. inputs, .. CacheKey.Environment(environment)]);
+        var key = CacheKey.Compute(state.CacheKey, [instruction.Name, instruction.Original, copyPlan?.InputDigest ?? "", EpochPart, .. inputs, .. CacheKey.Environment(environment)]);
         var cached = noCache ? null : await session.Cache.TryGetAsync(key, cancellationToken).ConfigureAwait(false);
         try
         {
@@ -127,6 +127,9 @@ internal sealed class StageExecutor(BuildSession session)
 
         return next with { CacheKey = key };
     }
+
+    /// <summary>SOURCE_DATE_EPOCH changes layer times and history, so a result made without it (or with another) is not a hit.</summary>
+    private string EpochPart => session.SourceDateEpoch is { } epoch ? "epoch=" + epoch.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) : "";
 
     /// <summary>The one dispatch from instruction kind to handler, as BuildKit's dispatch() does.</summary>
     private Task<StageState> DispatchAsync(Instruction instruction, StageState state, StepContext context, CancellationToken cancellationToken) => instruction switch
