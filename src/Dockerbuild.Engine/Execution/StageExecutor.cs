@@ -30,7 +30,7 @@ internal sealed class StageExecutor(BuildSession session)
         var label = StageLabel(stage);
         var step = session.NextStep();
         var watch = Stopwatch.StartNew();
-        session.Report(new BuildEvent(BuildEventKind.Started, step, $"[{label}1/{total}] FROM {planned.BaseName}", Elapsed: session.Elapsed));
+        session.Report(new BuildEvent(BuildEventKind.Started, step, $"[{label}1/{total}] FROM {BaseDisplay(planned)}", Elapsed: session.Elapsed));
         var state = await FromAsync(planned, cancellationToken).ConfigureAwait(false);
         session.Report(new BuildEvent(BuildEventKind.Done, step, "", watch.Elapsed, session.Elapsed));
 
@@ -127,6 +127,12 @@ internal sealed class StageExecutor(BuildSession session)
 
         return next with { CacheKey = key };
     }
+
+    /// <summary>An image base as BuildKit names it (docker.io/library/busybox:latest); stages and scratch as written.</summary>
+    private static string BaseDisplay(PlannedStage planned) =>
+        planned.BaseStage is null && !string.Equals(planned.BaseName, "scratch", StringComparison.OrdinalIgnoreCase) && ImageReference.TryParse(planned.BaseName, out var reference)
+            ? reference.WithDefaultTag().ToString()
+            : planned.BaseName;
 
     /// <summary>SOURCE_DATE_EPOCH changes layer times and history, so a result made without it (or with another) is not a hit.</summary>
     private string EpochPart => session.SourceDateEpoch is { } epoch ? "epoch=" + epoch.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) : "";
