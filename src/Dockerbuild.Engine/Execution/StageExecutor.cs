@@ -62,7 +62,8 @@ internal sealed class StageExecutor(BuildSession session)
         var step = session.NextStep();
         var watch = Stopwatch.StartNew();
         session.Report(new BuildEvent(BuildEventKind.Started, step, name, Elapsed: session.Elapsed));
-        var environment = instruction is RunInstruction ? state.Scope.RunEnvironment : state.Scope.Environment;
+        // Proxy build args reach RUN but, as BuildKit's llb.WithProxy, stay out of the key: changing a proxy reuses the cache.
+        var environment = state.Scope.Environment;
         var context = new StepContext(instruction, step, session.Now());
         Execution.Copy.CopyPlan? copyPlan = null;
         var copiedBy = "";

@@ -25,6 +25,20 @@ public sealed class CacheAndConcurrencyTests
     }
 
     [Fact]
+    public async Task ProxyBuildArgsReachRunWithoutChangingTheKey()
+    {
+        using var f = await BuildFixture.CreateAsync();
+        const string dockerfile = "FROM busybox:test\nRUN echo \"$HTTP_PROXY\" > /proxy\n";
+        var result = await f.BuildAsync(dockerfile, r => r with { BuildArgs = new Dictionary<string, string> { ["HTTP_PROXY"] = "http://one:3128" } });
+        var rootfs = await f.ExtractAsync(result);
+        Assert.Equal("http://one:3128\n", await File.ReadAllTextAsync(Path.Combine(rootfs, "proxy"), TestContext.Current.CancellationToken));
+        Assert.DoesNotContain("one:3128", result.Config.History![^1].CreatedBy!, StringComparison.Ordinal);
+
+        await f.BuildAsync(dockerfile, r => r with { BuildArgs = new Dictionary<string, string> { ["HTTP_PROXY"] = "http://two:3128" } });
+        Assert.Equal(0, f.LastRunCount);
+    }
+
+    [Fact]
     public async Task NoCacheFilterRebuildsOnlyTheNamedStage()
     {
         using var f = await BuildFixture.CreateAsync();
