@@ -242,9 +242,15 @@ internal sealed class RunHandler(BuildSession session)
                 var id = mount.Id ?? mount.Target ?? "";
                 var directory = Path.Combine(session.StoreRoot, "cache", "mounts", Hash(id));
                 Directory.CreateDirectory(directory);
-                if (mount.Sharing == MountSharing.Private)
+                if (mount.Sharing == MountSharing.Private && await CacheMountLock.TryAcquireAsync(directory + ".lock").ConfigureAwait(false) is { } held)
                 {
-                    throw new DockerfileException(run.Span, "cache mounts with sharing=private are not supported yet; use shared or locked");
+                    releases.Add(held);
+                }
+                else if (mount.Sharing == MountSharing.Private)
+                {
+                    // In use by another RUN: BuildKit gives this one a new instance of its own.
+                    directory = Path.Combine(privateDir, "cache-" + Guid.NewGuid().ToString("N"));
+                    Directory.CreateDirectory(directory);
                 }
 
                 if (mount.Sharing == MountSharing.Locked)
@@ -288,8 +294,26 @@ internal sealed class RunHandler(BuildSession session)
                     throw new DockerfileException(run.Span, $"RUN --mount source {mount.Source ?? "/"} not found");
                 }
 
-                // A read-write bind's changes are discarded, as BuildKit does; this one would write through, so it stays read-only.
-                mounts.Add(ContainerMount.Bind(source, Target(run, mount), readOnly: true));
+                if (!mount.ReadOnly)
+                {
+                    // BuildKit lets a read-write bind be written and throws the writes away: an overlay over a
+                    // directory, a private copy of a file.
+                    if (Directory.Exists(source))
+                    {
+                        var scratch = await RootfsSnapshots.CreateAsync([source], Path.Combine(session.WorkRoot, "snapshots"), session.Options.Snapshots, cancellationToken).ConfigureAwait(false);
+                        releases.Add(scratch);
+                        source = scratch.RootfsPath;
+                    }
+                    else
+                    {
+                        var copy = Path.Combine(privateDir, "binds", Guid.NewGuid().ToString("N"));
+                        Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+                        File.Copy(source, copy);
+                        source = copy;
+                    }
+                }
+
+                mounts.Add(ContainerMount.Bind(source, Target(run, mount), mount.ReadOnly));
                 break;
             }
 

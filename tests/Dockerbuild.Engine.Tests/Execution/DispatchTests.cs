@@ -97,4 +97,20 @@ public sealed class DispatchTests
         var rootfs = await f.ExtractAsync(result);
         Assert.Equal("named\n", await File.ReadAllTextAsync(Path.Combine(rootfs, "n.txt"), TestContext.Current.CancellationToken));
     }
+
+    [Fact]
+    public async Task AReadWriteBindIsWritableAndItsWritesAreDiscarded()
+    {
+        using var f = await BuildFixture.CreateAsync();
+        var result = await f.BuildAsync("""
+            FROM busybox:test
+            RUN --mount=type=bind,rw,target=/ctx touch /ctx/new && test -f /ctx/new && echo ok > /rw
+            RUN --mount=type=cache,target=/c,sharing=private touch /c/x
+            """);
+
+        Assert.False(File.Exists(Path.Combine(f.Context, "new")));
+        var rootfs = await f.ExtractAsync(result);
+        Assert.Equal("ok\n", await File.ReadAllTextAsync(Path.Combine(rootfs, "rw"), TestContext.Current.CancellationToken));
+        Assert.False(Directory.Exists(Path.Combine(rootfs, "ctx")));
+    }
 }
