@@ -48,6 +48,19 @@ public sealed class BuildCommandTests : IDisposable
         Assert.Contains("oops", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AContextTarOnStdinBuildsTheSameImageAsTheDirectory()
+    {
+        var context = await ContextAsync("RUN [\"/bin/busybox\", \"true\"]");
+        var (_, fromDirectory, _) = await RunAsync("build", "-q", context);
+        using var tar = new MemoryStream();
+        await System.Formats.Tar.TarFile.CreateFromDirectoryAsync(context, tar, includeBaseDirectory: false, TestContext.Current.CancellationToken);
+
+        var (code, fromStdin, error) = await RunAsync(tar.ToArray(), "build", "-q", "-");
+        Assert.True(code == 0, error);
+        Assert.Equal(fromDirectory, fromStdin);
+    }
+
     /// <summary>A context holding busybox and a Dockerfile that copies it into scratch, then <paramref name="run"/>.</summary>
     private async Task<string> ContextAsync(string run)
     {
@@ -60,9 +73,11 @@ public sealed class BuildCommandTests : IDisposable
         return context;
     }
 
-    private async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
+    private Task<(int Code, string Out, string Err)> RunAsync(params string[] args) => RunAsync(null, args);
+
+    private async Task<(int Code, string Out, string Err)> RunAsync(byte[]? stdin, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = stdin is not null };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "dockerbuild.dll"));
         foreach (var arg in args)
         {
@@ -71,6 +86,12 @@ public sealed class BuildCommandTests : IDisposable
 
         start.Environment["DOCKERBUILD_ROOT"] = root.Combine("store");
         using var process = Process.Start(start)!;
+        if (stdin is not null)
+        {
+            await process.StandardInput.BaseStream.WriteAsync(stdin, TestContext.Current.CancellationToken);
+            process.StandardInput.Close();
+        }
+
         var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         await process.WaitForExitAsync(TestContext.Current.CancellationToken);

@@ -3,6 +3,7 @@ using Dockerbuild.Engine;
 using Dockerbuild.Engine.Execution;
 using Dockerbuild.Engine.Planning;
 using Dockerbuild.Engine.Runtime;
+using Dockerbuild.Oci.Layers;
 using Dockerbuild.Oci.Registry;
 using Dockerbuild.Oci.Storage;
 
@@ -13,7 +14,7 @@ internal sealed class BuildCommand : ICliCommand
 {
     public Command Create()
     {
-        var context = new Argument<string>("context") { Description = "The build context directory" };
+        var context = new Argument<string>("context") { Description = "The build context directory, or - for a tar on stdin" };
         var file = new Option<string?>("--file", "-f") { Description = "The Dockerfile (default: CONTEXT/Dockerfile)" };
         var tags = new Option<string[]>("--tag", "-t") { Description = "Name and optionally a tag (name:tag); repeatable", AllowMultipleArgumentsPerToken = false };
         var buildArgs = new Option<string[]>("--build-arg") { Description = "Build-time variable NAME=VALUE (NAME alone takes the environment's)", AllowMultipleArgumentsPerToken = false };
@@ -41,11 +42,19 @@ internal sealed class BuildCommand : ICliCommand
             var output = parseResult.InvocationConfiguration.Output;
             var error = parseResult.InvocationConfiguration.Error;
             var silent = parseResult.GetValue(quiet) || parseResult.GetValue(progress) == "quiet";
+            string? stdinContext = null;
             try
             {
+                var contextDirectory = parseResult.GetRequiredValue(context);
+                if (contextDirectory == "-")
+                {
+                    stdinContext = await ExtractStdinAsync(cancellationToken);
+                    contextDirectory = stdinContext;
+                }
+
                 var request = new BuildRequest
                 {
-                    ContextDirectory = Path.GetFullPath(parseResult.GetRequiredValue(context)),
+                    ContextDirectory = Path.GetFullPath(contextDirectory),
                     DockerfilePath = parseResult.GetValue(file) is { } f ? Path.GetFullPath(f) : null,
                     BuildArgs = Pairs(parseResult.GetValue(buildArgs), fromEnvironment: true),
                     Target = parseResult.GetValue(target),
@@ -102,13 +111,34 @@ internal sealed class BuildCommand : ICliCommand
                 await error.WriteLineAsync("ERROR: " + e.Message);
                 return CommandLineApp.Failure;
             }
-            catch (Exception e) when (e is BuildException or ContainerRuntimeException or MountException or ImageNotFoundException or RegistryException)
+            catch (Exception e) when (e is BuildException or ContainerRuntimeException or MountException or ImageNotFoundException or RegistryException or UnsafeLayerException)
             {
                 await error.WriteLineAsync("ERROR: " + e.Message);
                 return CommandLineApp.Failure;
             }
+            finally
+            {
+                if (stdinContext is not null)
+                {
+                    Directory.Delete(stdinContext, recursive: true);
+                }
+            }
         });
         return command;
+    }
+
+    /// <summary><c>docker build -</c> with a tar: the context (plain, gzip or zstd tar) is unpacked safely into a private directory.</summary>
+    private static async Task<string> ExtractStdinAsync(CancellationToken cancellationToken)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("Building needs Linux.");
+        }
+
+        var directory = Directory.CreateTempSubdirectory("dockerbuild-context-").FullName;
+        await using var stdin = Console.OpenStandardInput();
+        await LayerExtractor.ExtractAsync(stdin, directory, new LayerExtractOptions { AsRoot = false }, cancellationToken);
+        return directory;
     }
 
     private static Dictionary<string, string> Pairs(string[]? values, bool fromEnvironment)
