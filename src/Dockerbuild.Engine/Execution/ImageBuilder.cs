@@ -58,16 +58,24 @@ public sealed class ImageBuilder
         var session = new BuildSession(request, plan, store, options, SourceDateEpoch(request), hashes, options.Http ?? http!);
         var executor = new StageExecutor(session);
         using var gate = new SemaphoreSlim(Math.Max(1, options.MaxParallelStages));
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         foreach (var planned in plan.Stages)
         {
             session.Register(planned.Stage.Index, BuildStageAsync(planned));
         }
 
         StageState final;
+        var all = Task.WhenAll(plan.Stages.Select(s => session.StageResultAsync(s.Stage.Index)));
         try
         {
+            await all.ConfigureAwait(false);
             final = await session.StageResultAsync(plan.Target.Stage.Index).ConfigureAwait(false);
-            await Task.WhenAll(plan.Stages.Select(s => session.StageResultAsync(s.Stage.Index))).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && all.Exception?.InnerExceptions.FirstOrDefault(e => e is not OperationCanceledException) is { } cause)
+        {
+            // A stage failed and the others were stopped: report the failure, not the stopping.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause);
+            throw;
         }
         finally
         {
@@ -87,10 +95,16 @@ public sealed class ImageBuilder
                 await session.StageResultAsync(dependency).ConfigureAwait(false);
             }
 
-            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await gate.WaitAsync(stop.Token).ConfigureAwait(false);
             try
             {
-                return await executor.ExecuteAsync(planned, cancellationToken).ConfigureAwait(false);
+                return await executor.ExecuteAsync(planned, stop.Token).ConfigureAwait(false);
+            }
+            catch
+            {
+                // One failed stage fails the build: stop the stages running beside it.
+                await stop.CancelAsync().ConfigureAwait(false);
+                throw;
             }
             finally
             {

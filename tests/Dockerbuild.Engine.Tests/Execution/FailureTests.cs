@@ -55,6 +55,25 @@ public sealed class FailureTests
         Assert.Equal("started\n", await File.ReadAllTextAsync(Path.Combine(rootfs, "s"), TestContext.Current.CancellationToken));
     }
 
+    [Fact]
+    public async Task AFailingStageStopsTheStagesBuildingBesideIt()
+    {
+        using var f = await BuildFixture.CreateAsync();
+        var error = await Assert.ThrowsAsync<BuildStepException>(() => f.BuildAsync("""
+            FROM busybox:test AS slow
+            RUN sleep 600
+            FROM busybox:test AS failing
+            RUN exit 4
+            FROM scratch
+            COPY --from=slow /bin/busybox /a
+            COPY --from=failing /bin/busybox /b
+            """));
+
+        Assert.Equal(4, error.ExitCode);
+        Assert.Equal(4, error.Span.StartLine);
+        Assert.DoesNotContain(await File.ReadAllTextAsync("/proc/self/mountinfo", TestContext.Current.CancellationToken), f.Store.Blobs.Root, StringComparison.Ordinal);
+    }
+
     private sealed class CancelOnOutput(CancellationTokenSource cancel) : IProgress<BuildEvent>
     {
         public void Report(BuildEvent value)
