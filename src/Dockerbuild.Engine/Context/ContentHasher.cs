@@ -10,6 +10,7 @@ namespace Dockerbuild.Engine.Context;
 /// </summary>
 public sealed class ContentHasher(FileHashCache? cache = null)
 {
+    private static readonly TimeSpan RacyWindow = TimeSpan.FromSeconds(2);
     private int filesRead;
 
     public FileHashCache? Cache => cache;
@@ -35,7 +36,10 @@ public sealed class ContentHasher(FileHashCache? cache = null)
             digest = await HashStreamAsync(stream, cancellationToken).ConfigureAwait(false);
         }
 
-        if (cacheable)
+        // A file changed again within its filesystem's timestamp granularity (a few ms on ext4) would
+        // keep its mtime and size, so a digest is only remembered once the file has been still for a
+        // while (git's "racily clean" rule): a fresh file is simply hashed again next time.
+        if (cacheable && entry.ModificationTime < DateTimeOffset.UtcNow - RacyWindow)
         {
             cache!.Set(entry, digest);
         }

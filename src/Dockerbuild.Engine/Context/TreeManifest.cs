@@ -10,9 +10,10 @@ public sealed class TreeManifest : IDisposable
 {
     private readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
-    public void Add(string path, LayerEntryType type, int mode, int uid, int gid, string? linkTarget, string? contentDigest)
+    public void Add(string path, LayerEntryType type, int mode, int uid, int gid, string? linkTarget, string? contentDigest, IReadOnlyDictionary<string, byte[]>? xattrs = null)
     {
-        var line = string.Create(CultureInfo.InvariantCulture, $"{path}\0{type}\0{Convert.ToString(mode, 8)}\0{uid}\0{gid}\0{linkTarget}\0{contentDigest}\n");
+        var attributes = xattrs is null ? "" : string.Concat(xattrs.OrderBy(x => x.Key, StringComparer.Ordinal).Select(x => $"\0{x.Key}={Convert.ToHexString(x.Value)}"));
+        var line = string.Create(CultureInfo.InvariantCulture, $"{path}\0{type}\0{Convert.ToString(mode, 8)}\0{uid}\0{gid}\0{linkTarget}\0{contentDigest}{attributes}\n");
         hash.AppendData(Encoding.UTF8.GetBytes(line));
     }
 

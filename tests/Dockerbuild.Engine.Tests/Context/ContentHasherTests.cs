@@ -9,6 +9,8 @@ namespace Dockerbuild.Engine.Tests.Context;
 [UnsupportedOSPlatform("windows")]
 public sealed class ContentHasherTests
 {
+    private static readonly DateTime Settled = new(2024, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+
     [Fact]
     public async Task WarmRunReadsNoUnchangedFile()
     {
@@ -19,6 +21,7 @@ public sealed class ContentHasherTests
         {
             Directory.CreateDirectory(Path.Combine(context, "d" + (i % 4)));
             await File.WriteAllTextAsync(Path.Combine(context, "d" + (i % 4), $"f{i}.txt"), $"content {i}", ct);
+            File.SetLastWriteTimeUtc(Path.Combine(context, "d" + (i % 4), $"f{i}.txt"), Settled);
         }
 
         var fs = new DirectoryFileSystem(context, ownedByRoot: true);
@@ -64,6 +67,22 @@ public sealed class ContentHasherTests
     }
 
     [Fact]
+    public async Task AFileJustWrittenIsNotRemembered()
+    {
+        // Its mtime could stay the same through another write within the timestamp granularity.
+        var ct = TestContext.Current.CancellationToken;
+        using var temp = new TempDirectory();
+        Directory.CreateDirectory(temp.Combine("ctx"));
+        await File.WriteAllTextAsync(temp.Combine("ctx", "fresh"), "now", ct);
+        var fs = new DirectoryFileSystem(temp.Combine("ctx"));
+        var hasher = new ContentHasher(await FileHashCache.OpenAsync(temp.Combine("cache"), ct));
+        await hasher.HashFileAsync(fs, fs.Stat("fresh")!, ct);
+        await hasher.HashFileAsync(fs, fs.Stat("fresh")!, ct);
+        Assert.Equal(2, hasher.FilesRead);
+        Assert.Equal(0, hasher.Cache!.Count);
+    }
+
+    [Fact]
     public async Task TwoBuildsSavingTheCacheKeepEachOthersEntries()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -93,6 +112,7 @@ public sealed class ContentHasherTests
         for (var i = 0; i < 10; i++)
         {
             await File.WriteAllTextAsync(Path.Combine(context, "src", $"f{i}"), new string('x', i * 100), ct);
+            File.SetLastWriteTimeUtc(Path.Combine(context, "src", $"f{i}"), Settled);
         }
 
         var build = await BuildContext.FromDirectoryAsync(context, null, ct);
@@ -108,6 +128,7 @@ public sealed class ContentHasherTests
         Assert.Equal(cold.InputDigest, warm.InputDigest);
 
         await File.WriteAllTextAsync(Path.Combine(context, "src", "f3"), "changed", ct);
+        File.SetLastWriteTimeUtc(Path.Combine(context, "src", "f3"), Settled.AddHours(1));
         await using var changed = await new CopyPlanner(warmHasher, null, temp.Combine("scratch")).PlanAsync(request, ct);
         Assert.Equal(1, warmHasher.FilesRead);
         Assert.NotEqual(cold.InputDigest, changed.InputDigest);

@@ -129,7 +129,7 @@ public sealed class CopyPlanner(ContentHasher hasher, HttpClient? http, string s
             using var manifest = new TreeManifest();
             foreach (var (_, (entry, digest)) in ordered)
             {
-                manifest.Add(entry.Path, entry.Type, entry.Mode, entry.Uid, entry.Gid, entry.LinkTarget, digest);
+                manifest.Add(entry.Path, entry.Type, entry.Mode, entry.Uid, entry.Gid, entry.LinkTarget, digest, entry.ExtendedAttributes);
             }
 
             return new CopyPlan([.. ordered.Select(p => p.Value.Entry)], manifest.Digest(), Directory.Exists(scratch) ? scratch : null);
@@ -426,6 +426,7 @@ public sealed class CopyPlanner(ContentHasher hasher, HttpClient? http, string s
             Uid = owner?.Uid ?? entry.Uid,
             Gid = owner?.Gid ?? entry.Gid,
             ModificationTime = entry.ModificationTime,
+            ExtendedAttributes = entry.HostPath is { } host && entry.Type is LayerEntryType.RegularFile or LayerEntryType.Directory ? HostXattrs.Read(host) : null,
         };
 
         private static LayerEntry Existing(SourceEntry entry, string path) => new()

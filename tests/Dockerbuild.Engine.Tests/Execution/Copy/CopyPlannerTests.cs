@@ -333,6 +333,19 @@ public sealed class CopyPlannerTests
     }
 
     [Fact]
+    public async Task WithoutParentsALaterSourceSilentlyOverwritesAnEarlierOne()
+    {
+        // Reference: "COPY ./x/a.txt ./y/a.txt /no_parents/" gives /no_parents/a.txt; "Buildkit will
+        // silently overwrite the target file at the destination".
+        using var tree = new CopyTree();
+        tree.Write("x/a.txt", "xa");
+        tree.Write("y/a.txt", "ya");
+        var entries = await tree.CopyAsync(["./x/a.txt", "./y/a.txt"], "/no_parents/");
+        Assert.Equal(["no_parents", "no_parents/a.txt"], entries.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("ya", tree.LastContents["no_parents/a.txt"]);
+    }
+
+    [Fact]
     public async Task ParentsKeepTheSourcesDirectoriesBelowThePivot()
     {
         // Reference: "COPY --parents ./x/a.txt ./y/a.txt /parents/" and "COPY --parents ./x/./y/*.txt /parents/".
@@ -385,6 +398,19 @@ public sealed class CopyPlannerTests
 
         var error = await Assert.ThrowsAsync<CopyException>(() => tree.CopyAsync(["/nope"], "/", r => r with { Source = new DirectoryFileSystem(stage), SourceName = "build" }));
         Assert.Equal("failed to calculate checksum of ref build: \"/nope\": not found", error.Message);
+    }
+
+    [Fact]
+    public async Task ExtendedAttributesAreCarriedButNotOverlayBookkeeping()
+    {
+        // fsutil's copier copies xattrs (copyXAttrs); overlayfs markers belong to the snapshot.
+        using var tree = new CopyTree();
+        tree.Write("d/tool", "x");
+        Dockerbuild.Engine.Runtime.Native.SetXattr(Path.Combine(tree.ContextDir, "d/tool"), "user.origin", "stage"u8.ToArray());
+        Dockerbuild.Engine.Runtime.Native.SetXattr(Path.Combine(tree.ContextDir, "d"), "user.overlay.opaque", "y"u8.ToArray());
+        var entries = await tree.CopyAsync(["/"], "/out/");
+        Assert.Equal("stage"u8.ToArray(), entries["out/d/tool"].ExtendedAttributes!["user.origin"]);
+        Assert.Null(entries["out/d"].ExtendedAttributes);
     }
 
     [Fact]
