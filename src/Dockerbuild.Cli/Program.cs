@@ -13,6 +13,7 @@ internal static class Program
     [
         new ParseCommand(),
         new CheckCommand(),
+        new BuildCommand(),
         new PullCommand(host),
         new PushCommand(host),
         new ImagesCommand(host),

@@ -1,0 +1,169 @@
+using System.CommandLine;
+using Dockerbuild.Engine;
+using Dockerbuild.Engine.Execution;
+using Dockerbuild.Engine.Planning;
+using Dockerbuild.Engine.Runtime;
+using Dockerbuild.Oci.Layers;
+using Dockerbuild.Oci.Registry;
+using Dockerbuild.Oci.Storage;
+
+namespace Dockerbuild.Cli.Commands;
+
+/// <summary><c>dockerbuild build [OPTIONS] CONTEXT</c>: docker buildx build into the local image store.</summary>
+internal sealed class BuildCommand : ICliCommand
+{
+    public Command Create()
+    {
+        var context = new Argument<string>("context") { Description = "The build context directory, or - for a tar on stdin" };
+        var file = new Option<string?>("--file", "-f") { Description = "The Dockerfile (default: CONTEXT/Dockerfile)" };
+        var tags = new Option<string[]>("--tag", "-t") { Description = "Name and optionally a tag (name:tag); repeatable", AllowMultipleArgumentsPerToken = false };
+        var buildArgs = new Option<string[]>("--build-arg") { Description = "Build-time variable NAME=VALUE (NAME alone takes the environment's)", AllowMultipleArgumentsPerToken = false };
+        var target = new Option<string?>("--target") { Description = "The stage to build" };
+        var noCache = new Option<bool>("--no-cache") { Description = "Do not use the cache" };
+        var noCacheFilter = new Option<string[]>("--no-cache-filter") { Description = "Do not use the cache for these stages", AllowMultipleArgumentsPerToken = false };
+        var pull = new Option<bool>("--pull") { Description = "Always pull referenced images" };
+        var labels = new Option<string[]>("--label") { Description = "Metadata KEY=VALUE for the image", AllowMultipleArgumentsPerToken = false };
+        var platform = new Option<string?>("--platform") { Description = "Target platform (only linux/amd64)" };
+        var secrets = new Option<string[]>("--secret") { Description = "id=ID,src=PATH or id=ID,env=VAR", AllowMultipleArgumentsPerToken = false };
+        var buildContexts = new Option<string[]>("--build-context") { Description = "NAME=PATH or NAME=docker-image://REF", AllowMultipleArgumentsPerToken = false };
+        var progress = new Option<string>("--progress") { Description = "auto, plain or quiet", DefaultValueFactory = _ => "auto" };
+        progress.AcceptOnlyFromAmong("auto", "plain", "quiet", "tty", "rawjson");
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only the image ID" };
+        var iidfile = new Option<string?>("--iidfile") { Description = "Write the image ID to this file" };
+        var outputs = new Option<string[]>("--output", "-o") { Description = "type=oci,dest=DIR | type=docker,dest=FILE | type=registry", AllowMultipleArgumentsPerToken = false };
+        var push = new Option<bool>("--push") { Description = "Push the tags to their registries (--output type=registry)" };
+
+        var command = new Command("build", "Build an image from a Dockerfile")
+        {
+            context, file, tags, buildArgs, target, noCache, noCacheFilter, pull, labels, platform, secrets, buildContexts, progress, quiet, iidfile, outputs, push,
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var output = parseResult.InvocationConfiguration.Output;
+            var error = parseResult.InvocationConfiguration.Error;
+            var silent = parseResult.GetValue(quiet) || parseResult.GetValue(progress) == "quiet";
+            string? stdinContext = null;
+            try
+            {
+                var contextDirectory = parseResult.GetRequiredValue(context);
+                if (contextDirectory == "-")
+                {
+                    stdinContext = await ExtractStdinAsync(cancellationToken);
+                    contextDirectory = stdinContext;
+                }
+
+                var request = new BuildRequest
+                {
+                    ContextDirectory = Path.GetFullPath(contextDirectory),
+                    DockerfilePath = parseResult.GetValue(file) is { } f ? Path.GetFullPath(f) : null,
+                    BuildArgs = Pairs(parseResult.GetValue(buildArgs), fromEnvironment: true),
+                    Target = parseResult.GetValue(target),
+                    Tags = parseResult.GetValue(tags) ?? [],
+                    NoCache = parseResult.GetValue(noCache),
+                    NoCacheFilter = parseResult.GetValue(noCacheFilter) ?? [],
+                    Pull = parseResult.GetValue(pull),
+                    Labels = Pairs(parseResult.GetValue(labels), fromEnvironment: false),
+                    Platform = parseResult.GetValue(platform),
+                    Secrets = [.. (parseResult.GetValue(secrets) ?? []).Select(BuildSecret.Parse)],
+                    NamedContexts = Pairs(parseResult.GetValue(buildContexts), fromEnvironment: false),
+                    Outputs = [.. parseResult.GetValue(outputs) ?? [], .. parseResult.GetValue(push) ? ["type=registry"] : Array.Empty<string>()],
+                };
+                BuildPlanner.CheckPlatform(request.Platform);
+
+                var progressWriter = silent ? null : new PlainProgress(error);
+                using var registry = new RegistryClient(RegistryClientOptions.FromEnvironment());
+                var store = ImageStore.OpenDefault();
+                var builder = new ImageBuilder(store, new BuildEngineOptions { Progress = progressWriter, Registry = registry });
+                var result = await builder.BuildAsync(request, cancellationToken);
+
+                var id = result.ConfigDigest.ToString();
+                if (silent)
+                {
+                    await output.WriteLineAsync(id);
+                }
+                else
+                {
+                    await error.WriteLineAsync();
+                    await error.WriteLineAsync("#0 exporting to image");
+                    await error.WriteLineAsync($"#0 writing image {id} done");
+                    foreach (var tag in result.Tags)
+                    {
+                        await error.WriteLineAsync($"#0 naming to {tag} done");
+                    }
+
+                    await error.WriteLineAsync($"#0 DONE manifest {result.ManifestDigest}");
+                }
+
+                if (parseResult.GetValue(iidfile) is { } iid)
+                {
+                    await File.WriteAllTextAsync(iid, id, cancellationToken);
+                }
+
+                return CommandLineApp.Success;
+            }
+            catch (BuildStepException e)
+            {
+                foreach (var line in e.OutputTail)
+                {
+                    await error.WriteLineAsync(line);
+                }
+
+                await error.WriteLineAsync("ERROR: " + e.Message);
+                return CommandLineApp.Failure;
+            }
+            catch (Exception e) when (e is BuildException or ContainerRuntimeException or MountException or ImageNotFoundException or RegistryException or UnsafeLayerException)
+            {
+                await error.WriteLineAsync("ERROR: " + e.Message);
+                return CommandLineApp.Failure;
+            }
+            finally
+            {
+                if (stdinContext is not null)
+                {
+                    Directory.Delete(stdinContext, recursive: true);
+                }
+            }
+        });
+        return command;
+    }
+
+    /// <summary><c>docker build -</c> with a tar: the context (plain, gzip or zstd tar) is unpacked safely into a private directory.</summary>
+    private static async Task<string> ExtractStdinAsync(CancellationToken cancellationToken)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("Building needs Linux.");
+        }
+
+        var directory = Directory.CreateTempSubdirectory("dockerbuild-context-").FullName;
+        await using var stdin = Console.OpenStandardInput();
+        await LayerExtractor.ExtractAsync(stdin, directory, new LayerExtractOptions { AsRoot = false }, cancellationToken);
+        return directory;
+    }
+
+    private static Dictionary<string, string> Pairs(string[]? values, bool fromEnvironment)
+    {
+        var pairs = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in values ?? [])
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            if (eq < 0)
+            {
+                if (fromEnvironment && Environment.GetEnvironmentVariable(pair) is { } value)
+                {
+                    pairs[pair] = value;
+                }
+                else if (!fromEnvironment)
+                {
+                    pairs[pair] = "";
+                }
+
+                continue;
+            }
+
+            pairs[pair[..eq]] = pair[(eq + 1)..];
+        }
+
+        return pairs;
+    }
+}

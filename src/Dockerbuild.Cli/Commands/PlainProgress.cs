@@ -1,0 +1,51 @@
+using System.Globalization;
+using Dockerbuild.Engine.Execution;
+
+namespace Dockerbuild.Cli.Commands;
+
+/// <summary>
+/// BuildKit's plain progress: a blank line and <c>#N [stage i/n] INSTRUCTION</c> when a step starts,
+/// <c>#N 0.123 text</c> per output line (seconds since the step began), then <c>#N CACHED</c> or
+/// <c>#N DONE 0.3s</c> or <c>#N ERROR: ...</c>. Reports come from several stages at once, so each
+/// line is written whole under a lock.
+/// </summary>
+internal sealed class PlainProgress(TextWriter writer) : IProgress<BuildEvent>
+{
+    private readonly Lock gate = new();
+    private readonly Dictionary<int, TimeSpan> started = [];
+
+    public void Report(BuildEvent value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        lock (gate)
+        {
+            switch (value.Kind)
+            {
+                case BuildEventKind.Started:
+                    started[value.Step] = value.Elapsed;
+                    writer.WriteLine();
+                    writer.WriteLine($"#{value.Step} {value.Text}");
+                    break;
+                case BuildEventKind.Output:
+                    var since = value.Elapsed - started.GetValueOrDefault(value.Step);
+                    writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"#{value.Step} {since.TotalSeconds:0.000} {value.Text}"));
+                    break;
+                case BuildEventKind.Cached:
+                    writer.WriteLine($"#{value.Step} CACHED");
+                    break;
+                case BuildEventKind.Done:
+                    writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"#{value.Step} DONE {value.Duration.TotalSeconds:0.0}s"));
+                    break;
+                case BuildEventKind.Error:
+                    writer.WriteLine($"#{value.Step} ERROR: {value.Text}");
+                    break;
+                case BuildEventKind.Warning:
+                    writer.WriteLine();
+                    writer.WriteLine($"WARNING: {value.Text}");
+                    break;
+            }
+
+            writer.Flush();
+        }
+    }
+}

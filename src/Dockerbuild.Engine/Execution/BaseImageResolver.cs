@@ -1,0 +1,69 @@
+using Dockerbuild.Oci;
+using Dockerbuild.Oci.Registry;
+using Dockerbuild.Oci.Storage;
+
+namespace Dockerbuild.Engine.Execution;
+
+/// <summary>FROM an image: the local store first, else (or with --pull) the registry, pulled into the store.</summary>
+internal sealed class BaseImageResolver(ImageStore store, RegistryClient? registry)
+{
+    public async Task<LocalImage> ResolveAsync(string name, bool pull, CancellationToken cancellationToken)
+    {
+        if (!pull && await TryOpenLocalAsync(name, cancellationToken).ConfigureAwait(false) is { } local)
+        {
+            return local;
+        }
+
+        if (!ImageReference.TryParse(name, out var reference))
+        {
+            throw new BuildException($"invalid base image reference \"{name}\"");
+        }
+
+        if (registry is null)
+        {
+            throw new BuildException($"base image {name} is not in the local store and no registry client is configured to pull it");
+        }
+
+        PulledImage pulled;
+        try
+        {
+            pulled = await registry.PullImageAsync(reference, new Platform("linux", "amd64"), new StoreBlobSink(store.Blobs), null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RegistryException e)
+        {
+            throw new BuildException($"failed to resolve source metadata for {reference}: {e.Message}", e);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new BuildException($"failed to resolve source metadata for {reference}: {e.Message}", e);
+        }
+
+        await store.Blobs.WriteAsync(pulled.Manifest.Content, pulled.Manifest.MediaType, cancellationToken).ConfigureAwait(false);
+        var top = pulled.Manifest;
+        if (pulled.Index is { } index)
+        {
+            await store.Blobs.WriteAsync(index.Content, index.MediaType, cancellationToken).ConfigureAwait(false);
+            top = index;
+        }
+
+        await store.AddAsync(top.Digest, [reference.WithDefaultTag()], cancellationToken).ConfigureAwait(false);
+        return await store.OpenImageAsync(top.Digest.ToString(), new Platform("linux", "amd64"), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<LocalImage?> TryOpenLocalAsync(string name, CancellationToken cancellationToken)
+    {
+        if (await store.FindAsync(name, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await store.OpenImageAsync(name, new Platform("linux", "amd64"), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ImageNotFoundException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,24 @@
+using Dockerbuild.Engine.Runtime;
+using Dockerbuild.Oci.Registry;
+
+namespace Dockerbuild.Engine.Execution;
+
+/// <summary>How the engine runs: the OCI runtime, the registry client for pulls, progress, parallelism.</summary>
+public sealed record BuildEngineOptions
+{
+    /// <summary>runc by default.</summary>
+    public IOciRuntime? Runtime { get; init; }
+
+    /// <summary>Pulls bases missing from the local store; without one a missing base is an error.</summary>
+    public RegistryClient? Registry { get; init; }
+
+    public IProgress<BuildEvent>? Progress { get; init; }
+
+    /// <summary>What ADD fetches URLs with; a private client per build when null.</summary>
+    public HttpClient? Http { get; init; }
+
+    /// <summary>How many independent stages build at once.</summary>
+    public int MaxParallelStages { get; init; } = 2;
+
+    public SnapshotKind Snapshots { get; init; } = SnapshotKind.Auto;
+}

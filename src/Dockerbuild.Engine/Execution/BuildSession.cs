@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using Dockerbuild.Dockerfile.Expansion;
+using Dockerbuild.Engine.Caching;
+using Dockerbuild.Engine.Context;
+using Dockerbuild.Engine.Execution.Copy;
+using Dockerbuild.Engine.Planning;
+using Dockerbuild.Engine.Runtime;
+using Dockerbuild.Oci.Storage;
+
+namespace Dockerbuild.Engine.Execution;
+
+/// <summary>One build's shared state: the plan, the stores, the runtime, progress and the stages' results.</summary>
+internal sealed class BuildSession
+{
+    private readonly Stopwatch clock = Stopwatch.StartNew();
+    private readonly Dictionary<int, Task<StageState>> stages = [];
+    private int stepCounter;
+    private int runCount;
+
+    private readonly SemaphoreSlim contextGate = new(1, 1);
+    private BuildContext? context;
+
+    public BuildSession(BuildRequest request, BuildPlan plan, ImageStore store, BuildEngineOptions options, DateTimeOffset? sourceDateEpoch, FileHashCache hashes, HttpClient http)
+    {
+        Request = request;
+        Plan = plan;
+        Store = store;
+        Options = options;
+        SourceDateEpoch = sourceDateEpoch;
+        StoreRoot = store.Blobs.Root;
+        WorkRoot = Path.Combine(StoreRoot, "work");
+        Runtime = options.Runtime ?? new RuncRuntime();
+        Layers = new ExtractedLayers(store.Blobs, Path.Combine(StoreRoot, "layers"));
+        Committer = new LayerCommitter(store.Blobs, sourceDateEpoch);
+        Cache = new StepCache(store.Blobs);
+        Lexer = plan.GlobalScope.Lexer;
+        Hashes = hashes;
+        Copier = new CopyPlanner(new ContentHasher(hashes), http, Path.Combine(WorkRoot, "copy"));
+    }
+
+    /// <summary>Content digests of context files kept across builds, saved when the build ends.</summary>
+    public FileHashCache Hashes { get; }
+
+    public CopyPlanner Copier { get; }
+
+    /// <summary>The build context with its .dockerignore, loaded once, when a step first reads it.</summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task<BuildContext> ContextAsync(CancellationToken cancellationToken)
+    {
+        await contextGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return context ??= await BuildContext.FromDirectoryAsync(Request.ContextDirectory, Request.ResolveDockerfilePath(), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            contextGate.Release();
+        }
+    }
+
+    public BuildRequest Request { get; }
+
+    public BuildPlan Plan { get; }
+
+    public ImageStore Store { get; }
+
+    public BuildEngineOptions Options { get; }
+
+    public DateTimeOffset? SourceDateEpoch { get; }
+
+    public string StoreRoot { get; }
+
+    /// <summary>Snapshots and per-RUN private files; on the store's filesystem so overlay upperdirs are on a real one.</summary>
+    public string WorkRoot { get; }
+
+    public IOciRuntime Runtime { get; }
+
+    public ExtractedLayers Layers { get; }
+
+    public LayerCommitter Committer { get; }
+
+    public StepCache Cache { get; }
+
+    public ShellLexer Lexer { get; }
+
+    public TimeSpan Elapsed => clock.Elapsed;
+
+    /// <summary>How many RUN steps actually ran (not taken from the cache).</summary>
+    public int RunCount => Volatile.Read(ref runCount);
+
+    public int NextStep() => Interlocked.Increment(ref stepCounter);
+
+    public void CountRun() => Interlocked.Increment(ref runCount);
+
+    public void Report(BuildEvent buildEvent) => Options.Progress?.Report(buildEvent);
+
+    /// <summary>Registers a stage's build; the plan's order makes sure dependencies are registered first.</summary>
+    public void Register(int stageIndex, Task<StageState> build)
+    {
+        lock (stages)
+        {
+            stages[stageIndex] = build;
+        }
+    }
+
+    public Task<StageState> StageResultAsync(int stageIndex)
+    {
+        lock (stages)
+        {
+            return stages.TryGetValue(stageIndex, out var build)
+                ? build
+                : throw new InvalidOperationException($"stage {stageIndex} is not part of the plan");
+        }
+    }
+
+    public DateTimeOffset Now() => SourceDateEpoch ?? DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+}

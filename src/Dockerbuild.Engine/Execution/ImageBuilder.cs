@@ -1,0 +1,176 @@
+using System.Globalization;
+using Dockerbuild.Dockerfile.Expansion;
+using Dockerbuild.Dockerfile.Instructions;
+using Dockerbuild.Engine.Context;
+using Dockerbuild.Engine.Planning;
+using Dockerbuild.Oci;
+using Dockerbuild.Oci.Storage;
+
+namespace Dockerbuild.Engine.Execution;
+
+/// <summary>
+/// <c>docker buildx build</c> into the local store: loads the Dockerfile, plans the stages the target
+/// needs, builds independent stages in parallel (bounded), and writes the target's config and OCI
+/// manifest, tagging it as asked.
+/// </summary>
+public sealed class ImageBuilder
+{
+    private readonly ImageStore store;
+    private readonly BuildEngineOptions options;
+
+    public ImageBuilder(ImageStore store, BuildEngineOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        this.store = store;
+        this.options = options ?? new BuildEngineOptions();
+    }
+
+    /// <summary>RUN steps executed (not cached) by the last build of this builder; for tests and reports.</summary>
+    public int LastRunCount { get; private set; }
+
+    public async Task<BuildResult> BuildAsync(BuildRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("Building images needs Linux.");
+        }
+
+        var path = request.ResolveDockerfilePath();
+        string text;
+        try
+        {
+            text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BuildException($"failed to read dockerfile {path}: {e.Message}", e);
+        }
+
+        var outputs = request.Outputs.Select(BuildOutput.Parse).ToList();
+        var tags = request.Tags.Select(t => ImageReference.TryParse(t, out var r)
+            ? r.WithDefaultTag()
+            : throw new BuildException($"invalid tag \"{t}\": not a valid image reference")).ToList();
+        var dockerfile = BoundDockerfile.Load(text, Path.GetFileName(path));
+        var plan = BuildPlanner.Plan(dockerfile, request);
+        var hashes = await FileHashCache.OpenAsync(Path.Combine(store.Blobs.Root, "cache", "hashes"), cancellationToken).ConfigureAwait(false);
+        using var http = options.Http is null ? new HttpClient() : null;
+        var session = new BuildSession(request, plan, store, options, SourceDateEpoch(request), hashes, options.Http ?? http!);
+        var executor = new StageExecutor(session);
+        using var gate = new SemaphoreSlim(Math.Max(1, options.MaxParallelStages));
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        foreach (var planned in plan.Stages)
+        {
+            session.Register(planned.Stage.Index, BuildStageAsync(planned));
+        }
+
+        StageState final;
+        var all = Task.WhenAll(plan.Stages.Select(s => session.StageResultAsync(s.Stage.Index)));
+        try
+        {
+            await all.ConfigureAwait(false);
+            final = await session.StageResultAsync(plan.Target.Stage.Index).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && all.Exception?.InnerExceptions.FirstOrDefault(e => e is not OperationCanceledException) is { } cause)
+        {
+            // A stage failed and the others were stopped: report the failure, not the stopping.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause);
+            throw;
+        }
+        finally
+        {
+            LastRunCount = session.RunCount;
+        }
+
+        await hashes.SaveAsync(cancellationToken).ConfigureAwait(false);
+        WarnUnusedBuildArgs(session, dockerfile);
+        var result = await ExportAsync(session, final, tags, cancellationToken).ConfigureAwait(false);
+        await ImageExporter.ExportAsync(result, outputs, store.Blobs, options.Registry, cancellationToken).ConfigureAwait(false);
+        return result;
+
+        async Task<StageState> BuildStageAsync(PlannedStage planned)
+        {
+            foreach (var dependency in planned.DependsOn)
+            {
+                await session.StageResultAsync(dependency).ConfigureAwait(false);
+            }
+
+            await gate.WaitAsync(stop.Token).ConfigureAwait(false);
+            try
+            {
+                return await executor.ExecuteAsync(planned, stop.Token).ConfigureAwait(false);
+            }
+            catch
+            {
+                // One failed stage fails the build: stop the stages running beside it.
+                await stop.CancelAsync().ConfigureAwait(false);
+                throw;
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+    }
+
+    /// <summary>SOURCE_DATE_EPOCH as a build arg, else from the environment, as buildx passes it.</summary>
+    private static DateTimeOffset? SourceDateEpoch(BuildRequest request)
+    {
+        var text = request.BuildArgs.TryGetValue("SOURCE_DATE_EPOCH", out var given) ? given : Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH");
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : throw new BuildException($"invalid SOURCE_DATE_EPOCH \"{text}\": expected seconds since 1970");
+    }
+
+    private static void WarnUnusedBuildArgs(BuildSession session, BoundDockerfile dockerfile)
+    {
+        var declared = dockerfile.GlobalArgs.SelectMany(a => a.Args)
+            .Concat(session.Plan.Stages.SelectMany(s => s.Stage.Instructions.OfType<ArgInstruction>()).SelectMany(a => a.Args))
+            .Select(a => a.Name)
+            .ToHashSet(StringComparer.Ordinal);
+        var unused = session.Request.BuildArgs.Keys
+            .Where(name => !declared.Contains(name)
+                && !BuildArgScope.ProxyArgNames.Contains(name, StringComparer.OrdinalIgnoreCase)
+                && !BuildArgScope.PlatformArgNames.Contains(name, StringComparer.Ordinal)
+                && name != "SOURCE_DATE_EPOCH"
+                && !name.StartsWith("BUILDKIT_", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        if (unused.Count > 0)
+        {
+            session.Report(new BuildEvent(BuildEventKind.Warning, 0, $"One or more build-args [{string.Join(" ", unused)}] were not consumed"));
+        }
+    }
+
+    private async Task<BuildResult> ExportAsync(BuildSession session, StageState final, IReadOnlyList<ImageReference> tags, CancellationToken cancellationToken)
+    {
+        var config = final.Config;
+        if (session.Request.Labels.Count > 0)
+        {
+            var labels = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (k, v) in config.Config.Labels ?? new Dictionary<string, string>())
+            {
+                labels[k] = v;
+            }
+
+            foreach (var (k, v) in session.Request.Labels)
+            {
+                labels[k] = v;
+            }
+
+            config = config with { Config = config.Config with { Labels = labels } };
+        }
+
+        config = config with { Created = session.SourceDateEpoch ?? config.History?.LastOrDefault()?.Created ?? session.Now() };
+        var configBlob = await store.Blobs.WriteAsync(RawJson<ImageConfig>.Create(config), MediaTypes.OciConfig, cancellationToken).ConfigureAwait(false);
+        var manifest = RawJson<ImageManifest>.Create(new ImageManifest(configBlob, final.Layers) { MediaType = MediaTypes.OciManifest });
+        var manifestBlob = await store.Blobs.WriteAsync(manifest, MediaTypes.OciManifest, cancellationToken).ConfigureAwait(false);
+        await store.AddAsync(manifestBlob.Digest, tags, cancellationToken).ConfigureAwait(false);
+        return new BuildResult(manifestBlob.Digest, configBlob.Digest, manifestBlob, config, tags);
+    }
+}

@@ -1,0 +1,263 @@
+using System.Diagnostics;
+using System.Globalization;
+using Dockerbuild.Dockerfile;
+using Dockerbuild.Dockerfile.Instructions;
+using Dockerbuild.Engine.Caching;
+using Dockerbuild.Engine.Planning;
+using Dockerbuild.Oci;
+
+namespace Dockerbuild.Engine.Execution;
+
+/// <summary>
+/// Builds one stage: FROM, the base image's ONBUILD triggers, then each instruction through a single
+/// dispatch to its handler. Every step has a cache key (parent key, instruction, variables in scope);
+/// a hit takes the stored config and layers without running anything.
+/// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+internal sealed class StageExecutor(BuildSession session)
+{
+    private readonly RunHandler run = new(session);
+    private readonly WorkdirHandler workdir = new(session);
+    private readonly BaseImageResolver bases = new(session.Store, session.Options.Registry);
+    private CopyHandler? copy;
+
+    private CopyHandler Copy => copy ??= new CopyHandler(session, bases);
+
+    public async Task<StageState> ExecuteAsync(PlannedStage planned, CancellationToken cancellationToken)
+    {
+        var stage = planned.Stage;
+        var total = stage.Instructions.Count + 1;
+        var label = StageLabel(stage);
+        var step = session.NextStep();
+        var watch = Stopwatch.StartNew();
+        session.Report(new BuildEvent(BuildEventKind.Started, step, $"[{label}1/{total}] FROM {BaseDisplay(planned)}", Elapsed: session.Elapsed));
+        var state = await FromAsync(planned, cancellationToken).ConfigureAwait(false);
+        session.Report(new BuildEvent(BuildEventKind.Done, step, "", watch.Elapsed, session.Elapsed));
+
+        var noCache = session.Request.NoCache
+            || (stage.Name is not null && session.Request.NoCacheFilter.Contains(stage.Name, StringComparer.OrdinalIgnoreCase));
+
+        var triggers = state.Config.Config.OnBuild ?? [];
+        if (triggers.Count > 0)
+        {
+            state = state with { Config = state.Config with { Config = state.Config.Config with { OnBuild = null } } };
+            foreach (var trigger in triggers)
+            {
+                var instruction = ParseTrigger(trigger, stage.Span);
+                state = await StepAsync(instruction, state, $"[{label}1/{total}] ONBUILD {trigger}", noCache, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        for (var i = 0; i < stage.Instructions.Count; i++)
+        {
+            var instruction = stage.Instructions[i];
+            state = await StepAsync(instruction, state, $"[{label}{i + 2}/{total}] {Display(instruction, state)}", noCache, cancellationToken).ConfigureAwait(false);
+        }
+
+        return state;
+    }
+
+    private async Task<StageState> StepAsync(Instruction instruction, StageState state, string name, bool noCache, CancellationToken cancellationToken)
+    {
+        var step = session.NextStep();
+        var watch = Stopwatch.StartNew();
+        session.Report(new BuildEvent(BuildEventKind.Started, step, name, Elapsed: session.Elapsed));
+        // Proxy build args reach RUN but, as BuildKit's llb.WithProxy, stay out of the key: changing a proxy reuses the cache.
+        var environment = state.Scope.Environment;
+        var context = new StepContext(instruction, step, session.Now());
+        Execution.Copy.CopyPlan? copyPlan = null;
+        var copiedBy = "";
+        IReadOnlyList<string> inputs = [];
+        StageState next;
+        try
+        {
+            if (instruction is CopyInstruction or AddInstruction)
+            {
+                (copyPlan, copiedBy) = await Copy.PlanAsync(instruction, state, context.Created, cancellationToken).ConfigureAwait(false);
+            }
+            else if (instruction is RunInstruction { Mounts.Count: > 0 } withMounts)
+            {
+                inputs = await run.MountInputsAsync(withMounts, state, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is BuildException or DockerfileException)
+        {
+            session.Report(new BuildEvent(BuildEventKind.Error, step, e.Message, watch.Elapsed, session.Elapsed));
+            throw;
+        }
+
+        await using var planScope = copyPlan;
+        var key = CacheKey.Compute(state.CacheKey, [instruction.Name, instruction.Original, copyPlan?.InputDigest ?? "", EpochPart, .. inputs, .. CacheKey.Environment(environment)]);
+        var cached = noCache ? null : await session.Cache.TryGetAsync(key, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (MetadataHandlers.Handles(instruction))
+            {
+                // Metadata handlers are pure and cheap; they also carry ARG and ENV into the scope, which a hit needs too.
+                next = MetadataHandlers.Apply(instruction, state, session.Lexer, context.Created);
+            }
+            else if (cached is not null)
+            {
+                next = state;
+            }
+            else if (copyPlan is not null)
+            {
+                next = await Copy.CommitAsync(state, copyPlan, copiedBy, context, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                next = await DispatchAsync(instruction, state, context, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is BuildException or DockerfileException)
+        {
+            session.Report(new BuildEvent(BuildEventKind.Error, step, e.Message, watch.Elapsed, session.Elapsed));
+            throw;
+        }
+
+        if (cached is not null)
+        {
+            next = next with { Config = cached.Config, Layers = cached.Layers };
+            session.Report(new BuildEvent(BuildEventKind.Cached, step, name, Elapsed: session.Elapsed));
+        }
+        else
+        {
+            await session.Cache.StoreAsync(key, new CachedStep(next.Config, next.Layers), cancellationToken).ConfigureAwait(false);
+            session.Report(new BuildEvent(BuildEventKind.Done, step, name, watch.Elapsed, session.Elapsed));
+        }
+
+        return next with { CacheKey = key };
+    }
+
+    /// <summary>An image base as BuildKit names it (docker.io/library/busybox:latest); stages and scratch as written.</summary>
+    private static string BaseDisplay(PlannedStage planned) =>
+        planned.BaseStage is null && !string.Equals(planned.BaseName, "scratch", StringComparison.OrdinalIgnoreCase) && ImageReference.TryParse(planned.BaseName, out var reference)
+            ? reference.WithDefaultTag().ToString()
+            : planned.BaseName;
+
+    /// <summary>SOURCE_DATE_EPOCH changes layer times and history, so a result made without it (or with another) is not a hit.</summary>
+    private string EpochPart => session.SourceDateEpoch is { } epoch ? "epoch=" + epoch.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) : "";
+
+    /// <summary>The one dispatch from instruction kind to handler, as BuildKit's dispatch() does.</summary>
+    private Task<StageState> DispatchAsync(Instruction instruction, StageState state, StepContext context, CancellationToken cancellationToken) => instruction switch
+    {
+        RunInstruction r => run.ExecuteAsync(r, state, context, cancellationToken),
+        WorkdirInstruction w => workdir.ExecuteAsync(w, state, context, cancellationToken),
+        _ => throw new DockerfileException(instruction.Span, $"{instruction.Name} cannot be executed here"),
+    };
+
+    private async Task<StageState> FromAsync(PlannedStage planned, CancellationToken cancellationToken)
+    {
+        var stage = planned.Stage;
+        if (stage.Platform is { } platform)
+        {
+            var expanded = SpanExpansion.Expand(stage.Span, () => session.Lexer.ProcessWord(platform, session.Plan.GlobalScope.Values).Result);
+            try
+            {
+                BuildPlanner.CheckPlatform(expanded);
+            }
+            catch (BuildException e)
+            {
+                throw new DockerfileException(stage.Span, e.Message, e);
+            }
+        }
+
+        ImageConfig config;
+        IReadOnlyList<Descriptor> layers;
+        string key;
+        if (planned.BaseStage is { } baseStage)
+        {
+            var built = await session.StageResultAsync(baseStage.Index).ConfigureAwait(false);
+            (config, layers, key) = (built.Config, built.Layers, built.CacheKey);
+        }
+        else if (string.Equals(planned.BaseName, "scratch", StringComparison.OrdinalIgnoreCase))
+        {
+            config = new ImageConfig
+            {
+                Os = "linux",
+                Architecture = "amd64",
+                Config = new ContainerConfig { Env = ["PATH=" + RunHandler.DefaultPath] },
+                RootFs = new RootFs(),
+            };
+            layers = [];
+            key = CacheKey.Compute("", ["scratch", "linux/amd64"]);
+        }
+        else
+        {
+            Oci.Storage.LocalImage image;
+            try
+            {
+                image = await bases.ResolveAsync(NamedImage(stage, planned.BaseName), session.Request.Pull, cancellationToken).ConfigureAwait(false);
+            }
+            catch (BuildException e)
+            {
+                throw new DockerfileException(stage.Span, e.Message, e);
+            }
+
+            config = image.Config.Value;
+            layers = [.. image.Layers.Select(l => l.MediaType == MediaTypes.DockerLayerGzip ? l with { MediaType = MediaTypes.OciLayerGzip } : l)];
+            key = CacheKey.Compute("", ["image", image.Manifest.Digest.ToString()]);
+        }
+
+        var env = (config.Config.Env ?? []).Select(e =>
+        {
+            var eq = e.IndexOf('=', StringComparison.Ordinal);
+            return eq < 0 ? new KeyValuePair<string, string>(e, "") : new KeyValuePair<string, string>(e[..eq], e[(eq + 1)..]);
+        });
+        return new StageState(config, layers, session.Plan.GlobalScope.EnterStage(env), key);
+    }
+
+    /// <summary>--build-context NAME=docker-image://REF replaces an image FROM names, as in BuildKit.</summary>
+    private string NamedImage(Stage stage, string baseName)
+    {
+        if (!session.Request.NamedContexts.TryGetValue(baseName, out var named))
+        {
+            return baseName;
+        }
+
+        const string scheme = "docker-image://";
+        return named.StartsWith(scheme, StringComparison.Ordinal)
+            ? named[scheme.Length..]
+            : throw new DockerfileException(stage.Span, $"FROM {baseName}: a named context that is a directory cannot be a base yet; use docker-image://REF");
+    }
+
+    private static Instruction ParseTrigger(string trigger, SourceSpan span)
+    {
+        try
+        {
+            return BoundDockerfile.Load("FROM scratch\n" + trigger + "\n", span.File).Stages[0].Instructions[0];
+        }
+        catch (DockerfileException e)
+        {
+            throw new DockerfileException(span, $"invalid ONBUILD trigger \"{trigger}\": {e.Reason}", e);
+        }
+    }
+
+    private string StageLabel(Stage stage) =>
+        stage.Name is not null ? stage.Name + " "
+        : session.Plan.Dockerfile.Stages.Count > 1 ? "stage-" + stage.Index.ToString(CultureInfo.InvariantCulture) + " "
+        : "";
+
+    /// <summary>
+    /// The step's name as BuildKit shows it: the instruction's first line with variables in scope
+    /// expanded (processCmdEnv: quotes kept, unset variables left as written) and the keyword upper-cased.
+    /// </summary>
+    private string Display(Instruction instruction, StageState state)
+    {
+        var text = instruction.Original.Trim();
+        var newline = text.IndexOf('\n', StringComparison.Ordinal);
+        text = newline < 0 ? text : text[..newline].TrimEnd('\\', ' ');
+        var lexer = new Dockerfile.Expansion.ShellLexer(session.Lexer.EscapeToken) { RawQuotes = true, SkipUnsetEnv = true };
+        try
+        {
+            text = lexer.ProcessWord(text, state.Scope.Environment).Result;
+        }
+        catch (Dockerfile.Expansion.ExpansionException)
+        {
+            // BuildKit keeps the text as written when it does not expand.
+        }
+
+        var space = text.IndexOf(' ', StringComparison.Ordinal);
+        return space < 0 ? text.ToUpperInvariant() : text[..space].ToUpperInvariant() + text[space..];
+    }
+}

@@ -1,0 +1,109 @@
+using Dockerbuild.Dockerfile;
+using Dockerbuild.Dockerfile.Expansion;
+using Dockerbuild.Dockerfile.Instructions;
+
+namespace Dockerbuild.Engine.Planning;
+
+/// <summary>
+/// Turns a Dockerfile and a request into the stages to build, as BuildKit's dockerfile2llb does: the
+/// target's stage and, transitively, every stage it reads through FROM, <c>COPY --from</c> and
+/// <c>RUN --mount from=</c>. Other stages are not built.
+/// </summary>
+public static class BuildPlanner
+{
+    public const string NativePlatform = BuildArgScope.DefaultPlatform;
+
+    public static BuildPlan Plan(BoundDockerfile dockerfile, BuildRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(dockerfile);
+        ArgumentNullException.ThrowIfNull(request);
+        CheckPlatform(request.Platform);
+
+        var global = BuildArgScope.Create(request.BuildArgs, new ShellLexer(dockerfile.EscapeToken), NativePlatform, request.Platform);
+        foreach (var arg in dockerfile.GlobalArgs)
+        {
+            foreach (var declaration in arg.Args)
+            {
+                global = SpanExpansion.Expand(arg.Span, () => global.Declare(declaration.Name, declaration.DefaultValue));
+            }
+        }
+
+        var planned = new Dictionary<int, PlannedStage>();
+        foreach (var stage in dockerfile.Stages)
+        {
+            var baseName = SpanExpansion.Expand(stage.Span, () => global.Lexer.ProcessWord(stage.BaseName, global.Values).Result);
+            var baseStage = FindEarlier(dockerfile, stage, baseName);
+            var dependsOn = new SortedSet<int>();
+            if (baseStage is not null)
+            {
+                dependsOn.Add(baseStage.Index);
+            }
+
+            foreach (var instruction in stage.Instructions)
+            {
+                foreach (var from in References(instruction))
+                {
+                    var expanded = SpanExpansion.Expand(instruction.Span, () => global.Lexer.ProcessWord(from, global.Values).Result);
+                    if (FindEarlier(dockerfile, stage, expanded) is { } used)
+                    {
+                        dependsOn.Add(used.Index);
+                    }
+                    else if (dockerfile.FindStage(expanded) is { } later && later.Index >= stage.Index)
+                    {
+                        throw new DockerfileException(instruction.Span, $"stage {expanded} is not defined before stage {stage.Name ?? stage.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+                    }
+                }
+            }
+
+            planned[stage.Index] = new PlannedStage(stage, baseName, baseStage, [.. dependsOn]);
+        }
+
+        var target = request.Target is null
+            ? dockerfile.Stages[^1]
+            : dockerfile.Stages.FirstOrDefault(s => string.Equals(s.Name, request.Target, StringComparison.OrdinalIgnoreCase))
+                ?? throw new BuildException($"target stage \"{request.Target}\" could not be found");
+
+        var needed = new SortedSet<int>();
+        var pending = new Stack<int>([target.Index]);
+        while (pending.TryPop(out var index))
+        {
+            if (needed.Add(index))
+            {
+                foreach (var dependency in planned[index].DependsOn)
+                {
+                    pending.Push(dependency);
+                }
+            }
+        }
+
+        // Dependencies always come earlier in the file, so file order is a dependency order.
+        var stages = needed.Select(i => planned[i]).ToList();
+        return new BuildPlan(dockerfile, stages, planned[target.Index], global);
+    }
+
+    /// <summary>Only the build machine's platform is built: there is no emulation.</summary>
+    public static void CheckPlatform(string? platform)
+    {
+        if (platform is null || platform.Length == 0)
+        {
+            return;
+        }
+
+        var parsed = Oci.Platform.Parse(platform).Normalize();
+        if (parsed.Os != "linux" || parsed.Architecture != "amd64")
+        {
+            throw new BuildException($"platform {platform} is not supported: only {NativePlatform} builds natively and no emulation is available");
+        }
+    }
+
+    private static IEnumerable<string> References(Instruction instruction) => instruction switch
+    {
+        CopyInstruction { From: { } from } => [from],
+        RunInstruction run => run.Mounts.Where(m => m.From is not null && m.Type is MountType.Bind or MountType.Cache).Select(m => m.From!),
+        OnbuildInstruction => [],
+        _ => [],
+    };
+
+    private static Stage? FindEarlier(BoundDockerfile dockerfile, Stage current, string reference) =>
+        dockerfile.FindStage(reference) is { } found && found.Index < current.Index ? found : null;
+}

@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using Dockerbuild.Testing;
+
+namespace Dockerbuild.Cli.Tests;
+
+/// <summary>
+/// <c>dockerbuild build</c> as a user runs it: a separate process (the store root comes from
+/// DOCKERBUILD_ROOT, which must not leak into other tests), real runc, BuildKit's plain progress format.
+/// </summary>
+public sealed class BuildCommandTests : IDisposable
+{
+    private readonly TempDirectory root = new("dockerbuild-cli-build-");
+
+    public void Dispose() => root.Dispose();
+
+    [Fact]
+    public async Task BuildsPrintsStepsThenCachedStepsAndWritesTheImageId()
+    {
+        var context = await ContextAsync("RUN [\"/bin/busybox\", \"echo\", \"hello from run\"]");
+        var iid = root.Combine("iid");
+
+        var (code, _, error) = await RunAsync("build", "--progress=plain", "-t", "cli/test:1", "--iidfile", iid, context);
+        Assert.True(code == 0, error);
+        Assert.Contains("#2 [2/3] COPY busybox /bin/busybox", error, StringComparison.Ordinal);
+        Assert.Contains("#3 [3/3] RUN [\"/bin/busybox\", \"echo\", \"hello from run\"]", error, StringComparison.Ordinal);
+        Assert.Matches(@"#3 \d+\.\d{3} hello from run", error);
+        Assert.Matches(@"#3 DONE \d+\.\ds", error);
+        Assert.Contains("naming to docker.io/cli/test:1 done", error, StringComparison.Ordinal);
+
+        var (again, id, secondError) = await RunAsync("build", "-q", context);
+        Assert.Equal(0, again);
+        Assert.Equal(await File.ReadAllTextAsync(iid, TestContext.Current.CancellationToken), id.Trim());
+        Assert.Empty(secondError);
+
+        var (plain, _, cachedError) = await RunAsync("build", "--progress=plain", context);
+        Assert.Equal(0, plain);
+        Assert.Contains("#3 CACHED", cachedError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AFailingRunExitsNonZeroWithTheLineAndOutput()
+    {
+        var context = await ContextAsync("RUN [\"/bin/busybox\", \"sh\", \"-c\", \"echo oops; exit 3\"]");
+
+        var (code, _, error) = await RunAsync("build", context);
+        Assert.Equal(1, code);
+        Assert.Contains("ERROR: Dockerfile:3: process \"/bin/busybox sh -c echo oops; exit 3\" did not complete successfully: exit code: 3", error, StringComparison.Ordinal);
+        Assert.Contains("oops", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AContextTarOnStdinBuildsTheSameImageAsTheDirectory()
+    {
+        var context = await ContextAsync("RUN [\"/bin/busybox\", \"true\"]");
+        var (_, fromDirectory, _) = await RunAsync("build", "-q", context);
+        using var tar = new MemoryStream();
+        await System.Formats.Tar.TarFile.CreateFromDirectoryAsync(context, tar, includeBaseDirectory: false, TestContext.Current.CancellationToken);
+
+        var (code, fromStdin, error) = await RunAsync(tar.ToArray(), "build", "-q", "-");
+        Assert.True(code == 0, error);
+        Assert.Equal(fromDirectory, fromStdin);
+    }
+
+    /// <summary>A context holding busybox and a Dockerfile that copies it into scratch, then <paramref name="run"/>.</summary>
+    private async Task<string> ContextAsync(string run)
+    {
+        Require.Executable("runc", "runc");
+        var busybox = Require.Executable("busybox", "busybox-static");
+        var context = root.Combine("context");
+        Directory.CreateDirectory(context);
+        File.Copy(busybox, Path.Combine(context, "busybox"));
+        await File.WriteAllTextAsync(Path.Combine(context, "Dockerfile"), $"FROM scratch\nCOPY busybox /bin/busybox\n{run}\n", TestContext.Current.CancellationToken);
+        return context;
+    }
+
+    private Task<(int Code, string Out, string Err)> RunAsync(params string[] args) => RunAsync(null, args);
+
+    private async Task<(int Code, string Out, string Err)> RunAsync(byte[]? stdin, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = stdin is not null };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "dockerbuild.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["DOCKERBUILD_ROOT"] = root.Combine("store");
+        using var process = Process.Start(start)!;
+        if (stdin is not null)
+        {
+            await process.StandardInput.BaseStream.WriteAsync(stdin, TestContext.Current.CancellationToken);
+            process.StandardInput.Close();
+        }
+
+        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        return (process.ExitCode, await output, await error);
+    }
+}
