@@ -2,7 +2,7 @@ namespace Dockerbuild.Oci.Registry;
 
 /// <summary>
 /// How a <see cref="RegistryClient"/> reaches registries. Defaults suit large layers: no overall HTTP
-/// timeout, an inactivity timeout on every read and write instead, chunks of 32 MiB, three transfers at
+/// timeout, an inactivity timeout on every read and write instead, one request per blob, three transfers at
 /// once, and retries with exponential back-off.
 /// </summary>
 public sealed record RegistryClientOptions
@@ -31,8 +31,18 @@ public sealed record RegistryClientOptions
 
     public int MaxConnectionsPerRegistry { get; init; } = 8;
 
-    /// <summary>Blobs up to this size go up in one PUT; larger ones in PATCH chunks of this size, which can resume.</summary>
-    public long ChunkSize { get; init; } = 32L * 1024 * 1024;
+    /// <summary>
+    /// Blobs up to this size go up in one PUT. Larger ones go up in one streamed PATCH (then a PUT to
+    /// complete), which after a failure resumes where the registry says it stopped.
+    /// </summary>
+    public long MonolithicUploadLimit { get; init; } = 32L * 1024 * 1024;
+
+    /// <summary>
+    /// When set, no upload request carries more than this many bytes: larger blobs go up in PATCH chunks of
+    /// this size (for registries or proxies that limit the size of a request). Unset by default, because
+    /// every chunk costs the registry a round trip and a reopened upload session.
+    /// </summary>
+    public long? ChunkSize { get; init; }
 
     public int MaxRetries { get; init; } = 5;
 
