@@ -2,7 +2,7 @@ namespace Dockerbuild.Oci.Registry;
 
 /// <summary>
 /// How a <see cref="RegistryClient"/> reaches registries. Defaults suit large layers: no overall HTTP
-/// timeout, an inactivity timeout on every read and write instead, one request per blob, three transfers at
+/// timeout, an inactivity timeout on every read and write instead, one request per blob, six transfers at
 /// once, and retries with exponential back-off.
 /// </summary>
 public sealed record RegistryClientOptions
@@ -26,8 +26,11 @@ public sealed record RegistryClientOptions
     /// <summary>Extra CA certificate files (PEM) trusted for every registry.</summary>
     public IReadOnlyList<string> CaCertificateFiles { get; init; } = [];
 
-    /// <summary>Blobs transferred at the same time by image pushes and pulls.</summary>
-    public int MaxParallelTransfers { get; init; } = 3;
+    /// <summary>
+    /// Blobs transferred at the same time by image pushes and pulls. Six, as skopeo: with fewer slots than
+    /// layers, the last layer of a typical image goes alone while the others are done.
+    /// </summary>
+    public int MaxParallelTransfers { get; init; } = 6;
 
     public int MaxConnectionsPerRegistry { get; init; } = 8;
 
