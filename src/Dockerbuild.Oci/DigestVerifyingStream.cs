@@ -84,6 +84,11 @@ public sealed class DigestVerifyingStream : Stream
         };
         ArgumentOutOfRangeException.ThrowIfNegative(target, nameof(offset));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(target, Length, nameof(offset));
+        if (target == position)
+        {
+            // Re-reading the whole prefix to stand still would double the hashing of every resumed upload.
+            return position;
+        }
 
         hash.GetHashAndReset();
         inner.Position = 0;

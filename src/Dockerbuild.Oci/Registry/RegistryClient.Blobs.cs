@@ -41,7 +41,9 @@ public sealed partial class RegistryClient
     {
         var connection = await ConnectAsync(repository.Registry, cancellationToken).ConfigureAwait(false);
         var uri = connection.Resolve($"v2/{repository.Repository}/blobs/{blob.Digest}");
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        // The store's stream hashes anyway; hashing the same bytes here too would cost a second pass.
+        var hashing = blob.Digest.Algorithm == "sha256" && destination is IHashingStream { Written: 0 } h ? h : null;
+        using var hash = hashing is null ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
         var buffer = ArrayPool<byte>.Shared.Rent(DownloadPieceSize);
         long written = 0;
         var failures = 0;
@@ -77,7 +79,7 @@ public sealed partial class RegistryClient
                             throw new RegistryException(repository.Registry, $"blob {blob.Digest} from {repository.Registry} is larger than its declared {blob.Size} bytes; it was refused");
                         }
 
-                        hash.AppendData(piece.Span);
+                        hash?.AppendData(piece.Span);
                         await destination.WriteAsync(piece, cancellationToken).ConfigureAwait(false);
                         written += piece.Length;
                         progress?.Report(new TransferProgress(blob.Digest, written, blob.Size, TransferStatus.Downloading));
@@ -109,7 +111,8 @@ public sealed partial class RegistryClient
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        var actual = blob.Digest.Algorithm == "sha256" ? Digest.FromSha256Hash(hash.GetHashAndReset()) : blob.Digest;
+        var actual = blob.Digest.Algorithm != "sha256" ? blob.Digest
+            : hashing?.CurrentSha256() ?? Digest.FromSha256Hash(hash!.GetHashAndReset());
         if (actual != blob.Digest)
         {
             throw new RegistryDigestMismatchException(repository.Registry, blob.Digest, actual, "blob");
@@ -121,7 +124,7 @@ public sealed partial class RegistryClient
     /// <summary>
     /// Makes the blob present in the repository: skipped when HEAD finds it, mounted from
     /// <paramref name="mountFrom"/> (another repository of the same registry) when possible, else uploaded
-    /// from <paramref name="open"/> in one PUT (up to ChunkSize) or in resumable PATCH chunks.
+    /// from <paramref name="open"/> in one PUT (up to MonolithicUploadLimit) or in a resumable PATCH upload.
     /// </summary>
     public async Task<BlobPushResult> PushBlobAsync(ImageReference repository, Descriptor blob, Func<CancellationToken, Task<Stream>> open, string? mountFrom,
         IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
@@ -151,7 +154,7 @@ public sealed partial class RegistryClient
             }
 
             Action<long> report = sent => progress?.Report(new TransferProgress(blob.Digest, sent, blob.Size, TransferStatus.Uploading));
-            if (blob.Size <= Options.ChunkSize)
+            if (blob.Size <= Math.Min(Options.MonolithicUploadLimit, Options.ChunkSize ?? long.MaxValue))
             {
                 using var deadline = NewDeadline(cancellationToken);
                 using var content = new BlobUploadContent(reader, 0, blob.Size, deadline, report);
@@ -194,8 +197,9 @@ public sealed partial class RegistryClient
     }
 
     /// <summary>
-    /// PATCH chunks of ChunkSize with Content-Range, then PUT ?digest=. A failed chunk asks the registry how
-    /// much it holds (GET on the upload URL, Range header) and resumes from there.
+    /// PATCH with Content-Range (the rest of the blob in one streamed request, or chunks of ChunkSize when
+    /// set), then PUT ?digest=. A failed PATCH asks the registry how much it holds (GET on the upload URL,
+    /// Range header) and resumes from there.
     /// </summary>
     private async Task UploadChunksAsync(RegistryConnection connection, ImageReference repository, Descriptor blob, BlobReader reader, Uri location, string scope,
         Action<long> report, CancellationToken cancellationToken)
@@ -204,7 +208,7 @@ public sealed partial class RegistryClient
         var failures = 0;
         while (offset < blob.Size)
         {
-            var length = Math.Min(Options.ChunkSize, blob.Size - offset);
+            var length = Math.Min(Options.ChunkSize ?? long.MaxValue, blob.Size - offset);
             try
             {
                 using var deadline = NewDeadline(cancellationToken);

@@ -21,6 +21,10 @@ public sealed partial class RegistryClient : IDisposable
 
     private readonly ConcurrentDictionary<string, Lazy<Task<RegistryConnection>>> connections = new(StringComparer.Ordinal);
 
+    // Manifests fetched by this client, by registry, repository and digest: content-addressed, so a pull
+    // that resolved a tag (e.g. to show its layers) gets it again by digest without a second request.
+    private readonly ConcurrentDictionary<(string Registry, string Repository, Digest Digest), RegistryManifest> manifests = new();
+
     public RegistryClient(RegistryClientOptions? options = null)
     {
         Options = options ?? new RegistryClientOptions();
@@ -47,9 +51,14 @@ public sealed partial class RegistryClient : IDisposable
     /// <summary>Fetches a manifest or index by tag or digest, exactly as served, verifying its digest.</summary>
     public async Task<RegistryManifest> GetManifestAsync(ImageReference reference, CancellationToken cancellationToken)
     {
+        if (reference.Digest is { } known && manifests.TryGetValue((reference.Registry, reference.Repository, known), out var cached))
+        {
+            return cached;
+        }
+
         var connection = await ConnectAsync(reference.Registry, cancellationToken).ConfigureAwait(false);
         var uri = connection.Resolve($"v2/{reference.Repository}/manifests/{reference.ManifestReference}");
-        return await WithRetriesAsync(reference.Registry, $"pulling the manifest of {reference}", async _ =>
+        var fetched = await WithRetriesAsync(reference.Registry, $"pulling the manifest of {reference}", async _ =>
         {
             using var deadline = NewDeadline(cancellationToken);
             using var response = await SendOnceAsync(connection, HttpMethod.Get, uri, PullScope(reference), deadline, configure: AcceptManifests).ConfigureAwait(false);
@@ -70,6 +79,8 @@ public sealed partial class RegistryClient : IDisposable
 
             return manifest;
         }, cancellationToken).ConfigureAwait(false);
+        manifests[(reference.Registry, reference.Repository, fetched.Digest)] = fetched;
+        return fetched;
     }
 
     /// <summary>The descriptor of a manifest by tag or digest (HEAD), or null when it does not exist.</summary>

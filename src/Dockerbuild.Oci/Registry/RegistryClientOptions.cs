@@ -2,7 +2,7 @@ namespace Dockerbuild.Oci.Registry;
 
 /// <summary>
 /// How a <see cref="RegistryClient"/> reaches registries. Defaults suit large layers: no overall HTTP
-/// timeout, an inactivity timeout on every read and write instead, chunks of 32 MiB, three transfers at
+/// timeout, an inactivity timeout on every read and write instead, one request per blob, six transfers at
 /// once, and retries with exponential back-off.
 /// </summary>
 public sealed record RegistryClientOptions
@@ -26,13 +26,26 @@ public sealed record RegistryClientOptions
     /// <summary>Extra CA certificate files (PEM) trusted for every registry.</summary>
     public IReadOnlyList<string> CaCertificateFiles { get; init; } = [];
 
-    /// <summary>Blobs transferred at the same time by image pushes and pulls.</summary>
-    public int MaxParallelTransfers { get; init; } = 3;
+    /// <summary>
+    /// Blobs transferred at the same time by image pushes and pulls. Six, as skopeo: with fewer slots than
+    /// layers, the last layer of a typical image goes alone while the others are done.
+    /// </summary>
+    public int MaxParallelTransfers { get; init; } = 6;
 
     public int MaxConnectionsPerRegistry { get; init; } = 8;
 
-    /// <summary>Blobs up to this size go up in one PUT; larger ones in PATCH chunks of this size, which can resume.</summary>
-    public long ChunkSize { get; init; } = 32L * 1024 * 1024;
+    /// <summary>
+    /// Blobs up to this size go up in one PUT. Larger ones go up in one streamed PATCH (then a PUT to
+    /// complete), which after a failure resumes where the registry says it stopped.
+    /// </summary>
+    public long MonolithicUploadLimit { get; init; } = 32L * 1024 * 1024;
+
+    /// <summary>
+    /// When set, no upload request carries more than this many bytes: larger blobs go up in PATCH chunks of
+    /// this size (for registries or proxies that limit the size of a request). Unset by default, because
+    /// every chunk costs the registry a round trip and a reopened upload session.
+    /// </summary>
+    public long? ChunkSize { get; init; }
 
     public int MaxRetries { get; init; } = 5;
 

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace Dockerbuild.Oci.Storage;
 
 /// <summary>Passes writes through to a file while hashing and counting them, so no second read is needed.</summary>
-internal sealed class HashingWriteStream(Stream inner) : Stream
+internal sealed class HashingWriteStream(Stream inner) : Stream, Registry.IHashingStream
 {
     private readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
@@ -24,6 +24,8 @@ internal sealed class HashingWriteStream(Stream inner) : Stream
     }
 
     public Digest Finish() => Digest.FromSha256Hash(hash.GetHashAndReset());
+
+    public Digest CurrentSha256() => Digest.FromSha256Hash(hash.GetCurrentHash());
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 

@@ -68,6 +68,23 @@ public sealed class RegistryClientTests
     }
 
     [Fact]
+    public async Task AManifestFetchedOnceIsNotFetchedAgainByDigestButATagIs()
+    {
+        await using var s = await RegistryScenario.StartAsync(new RegistryServerOptions(), [1000], proxy: true);
+        await s.PushAsync("cache", "1");
+        int ManifestGets() => s.Proxy!.Requests.Count(r => r.Method == "GET" && r.Path.Contains("/manifests/", StringComparison.Ordinal));
+
+        var byTag = await s.Client.GetManifestAsync(s.Repository("cache").WithTag("1"), Ct);
+        var before = ManifestGets();
+        var byDigest = await s.Client.GetManifestAsync(s.Repository("cache").WithDigest(byTag.Digest), Ct);
+        Assert.Equal(byTag.Content.ToArray(), byDigest.Content.ToArray());
+        Assert.Equal(before, ManifestGets());
+
+        await s.Client.GetManifestAsync(s.Repository("cache").WithTag("1"), Ct);
+        Assert.Equal(before + 1, ManifestGets());
+    }
+
+    [Fact]
     public async Task LargeBlobsGoUpInChunksWithContentRange()
     {
         await using var s = await RegistryScenario.StartAsync(new RegistryServerOptions(), [5 * MiB / 2], proxy: true, o => o with { ChunkSize = MiB });

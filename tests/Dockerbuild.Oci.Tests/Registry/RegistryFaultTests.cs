@@ -1,4 +1,5 @@
 using Dockerbuild.Oci.Registry;
+using Dockerbuild.Oci.Storage;
 using Dockerbuild.Testing.Registry;
 
 namespace Dockerbuild.Oci.Tests.Registry;
@@ -78,6 +79,56 @@ public sealed class RegistryFaultTests
         // One upload session per blob (config and layer): the layer's was resumed, not restarted.
         Assert.Equal(2, proxy.Requests.Count(r => r.Method == "POST"));
         Assert.Contains(proxy.Requests, r => r.Method == "GET" && r.Path.Contains("/blobs/uploads/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task LargeBlobGoesUpInOnePatchThatResumesAfterAFailure()
+    {
+        await using var s = await RegistryScenario.StartAsync(new RegistryServerOptions(), [3 * MiB], proxy: true, o => o with { MonolithicUploadLimit = MiB });
+        var proxy = s.Proxy!;
+
+        // The first PATCH never reaches the registry: the client asks where the upload stands and sends the rest again.
+        proxy.AddRule(FaultRule.FirstHits(1, Fault.Reset(), "PATCH"));
+        await s.PushAsync("faults/onepatch", "1");
+
+        var layer = s.Image.Layers[0];
+        var patches = proxy.Requests.Where(r => r.Method == "PATCH").Select(r => r.ContentRange).ToList();
+        Assert.Equal([$"0-{layer.Size - 1}", $"0-{layer.Size - 1}"], patches);
+        Assert.Equal(2, proxy.Requests.Count(r => r.Method == "POST"));
+        proxy.ClearRules();
+        using var pulled = new DirectoryBlobStore();
+        await s.PullAsync(s.Repository("faults/onepatch").WithTag("1"), pulled);
+        Assert.True(pulled.Contains(layer.Digest));
+    }
+
+    [Fact]
+    public async Task PullIntoTheBlobStoreResumesAndRefusesCorruption()
+    {
+        await using var s = await RegistryScenario.StartAsync(new RegistryServerOptions(), [3 * MiB, 2 * MiB], proxy: true);
+        var proxy = s.Proxy!;
+        await s.PushAsync("faults/store", "1");
+        var store = new BlobStore(Directory.CreateTempSubdirectory("dockerbuild-store-").FullName);
+        try
+        {
+            // The store's stream hashes what the client writes; a resumed transfer must still end with the right digest.
+            proxy.AddRule(FaultRule.FirstHits(2, Fault.Truncate(), "GET", BlobGet));
+            var reference = s.Repository("faults/store").WithTag("1");
+            await s.Client.PullImageAsync(reference, Platform.Parse("linux/amd64"), store, null, Ct);
+            Assert.All(s.Image.Blobs, b => Assert.Equal(File.ReadAllBytes(s.Local.PathOf(b.Digest)), File.ReadAllBytes(store.PathOf(b.Digest))));
+
+            var layer = s.Image.Layers[0];
+            store.Delete(layer.Digest);
+            proxy.ClearRules();
+            proxy.AddRule(new FaultRule(Fault.Corrupt(), "GET", "/blobs/" + layer.Digest));
+            var error = await Assert.ThrowsAsync<RegistryDigestMismatchException>(() =>
+                s.Client.PullImageAsync(reference, Platform.Parse("linux/amd64"), store, null, Ct));
+            Assert.Equal(layer.Digest, error.Expected);
+            Assert.False(store.Contains(layer.Digest));
+        }
+        finally
+        {
+            Directory.Delete(store.Root, recursive: true);
+        }
     }
 
     [Fact]
