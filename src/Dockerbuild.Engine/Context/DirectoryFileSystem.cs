@@ -1,3 +1,4 @@
+using Dockerbuild.Oci.Unix;
 using Dockerbuild.Dockerfile.Ignore;
 using Dockerbuild.Engine.Runtime;
 using Dockerbuild.Oci.Layers;
@@ -42,7 +43,7 @@ public sealed class DirectoryFileSystem : ISourceFileSystem
     {
         directory = SourcePaths.Normalize(directory);
         var host = HostPathOf(directory);
-        if (Native.TryLStat(host) is not { IsDirectory: true })
+        if (UnixFiles.TryLStat(host) is not { IsDirectory: true })
         {
             return [];
         }
@@ -55,7 +56,7 @@ public sealed class DirectoryFileSystem : ISourceFileSystem
             {
                 // An excluded directory may still hold re-included files ("!dir/keep"); the walker
                 // needs the directory to reach them.
-                if (!(ignore.HasExceptions && Native.TryLStat(childHost) is { IsDirectory: true } && !ignore.CanSkipDirectory(child)))
+                if (!(ignore.HasExceptions && UnixFiles.TryLStat(childHost) is { IsDirectory: true } && !ignore.CanSkipDirectory(child)))
                 {
                     continue;
                 }
@@ -85,7 +86,7 @@ public sealed class DirectoryFileSystem : ISourceFileSystem
 
     private SourceEntry? StatHost(string path, string host)
     {
-        if (Native.TryLStat(host) is not { } stat)
+        if (UnixFiles.TryLStat(host) is not { } stat)
         {
             return null;
         }

@@ -1,3 +1,4 @@
+using Dockerbuild.Oci.Unix;
 using System.Runtime.InteropServices;
 using System.Text;
 using Dockerbuild.Engine.Runtime;
@@ -34,7 +35,7 @@ internal static class HostXattrs
                 continue;
             }
 
-            if (Native.TryGetXattr(hostPath, name) is { } value)
+            if (UnixFiles.TryLGetXattr(hostPath, name) is { } value)
             {
                 (attributes ??= new(StringComparer.Ordinal))[name] = value;
             }

@@ -1,3 +1,4 @@
+using Dockerbuild.Oci.Unix;
 using Dockerbuild.Engine.Runtime;
 using Dockerbuild.Oci.Layers;
 
@@ -82,13 +83,13 @@ public sealed class LayeredFileSystem : ISourceFileSystem
     }
 
     private static bool IsWhiteout(SourceEntry entry) =>
-        entry.Type == LayerEntryType.CharacterDevice && entry.HostPath is { } host && Native.TryLStat(host) is { IsOverlayWhiteout: true };
+        entry.Type == LayerEntryType.CharacterDevice && entry.HostPath is { } host && UnixFiles.TryLStat(host) is { IsOverlayWhiteout: true };
 
     private static bool IsOpaque(DirectoryFileSystem layer, string directory)
     {
         var host = directory.Length == 0 ? layer.Root : layer.Root + "/" + directory;
-        return Native.TryGetXattr(host, "trusted.overlay.opaque") is [(byte)'y']
-            || Native.TryGetXattr(host, "user.overlay.opaque") is [(byte)'y'];
+        return UnixFiles.TryLGetXattr(host, "trusted.overlay.opaque") is [(byte)'y']
+            || UnixFiles.TryLGetXattr(host, "user.overlay.opaque") is [(byte)'y'];
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Dockerbuild.Oci.Unix;
 using System.Security.Cryptography;
 using System.Text;
 using Dockerbuild.Dockerfile;
@@ -230,7 +231,7 @@ internal sealed class RunHandler(BuildSession session)
                 File.SetUnixFileMode(file, (UnixFileMode)(mount.Mode ?? 0b100_100_100));
                 if (mount.Uid is not null || mount.Gid is not null)
                 {
-                    Native.LChown(file, (int)(mount.Uid ?? 0), (int)(mount.Gid ?? 0));
+                    UnixFiles.LChown(file, (int)(mount.Uid ?? 0), (int)(mount.Gid ?? 0));
                 }
 
                 mounts.Add(ContainerMount.Bind(file, mount.Target ?? "/run/secrets/" + id, readOnly: true));
@@ -261,7 +262,7 @@ internal sealed class RunHandler(BuildSession session)
                 if (!Directory.EnumerateFileSystemEntries(directory).Any() && (mount.Mode is not null || mount.Uid is not null || mount.Gid is not null))
                 {
                     File.SetUnixFileMode(directory, (UnixFileMode)(mount.Mode ?? 0b111_101_101));
-                    Native.LChown(directory, (int)(mount.Uid ?? 0), (int)(mount.Gid ?? 0));
+                    UnixFiles.LChown(directory, (int)(mount.Uid ?? 0), (int)(mount.Gid ?? 0));
                 }
 
                 mounts.Add(ContainerMount.Bind(directory, Target(run, mount), mount.ReadOnly));

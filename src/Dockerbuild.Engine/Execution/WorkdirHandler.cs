@@ -1,3 +1,4 @@
+using Dockerbuild.Oci.Unix;
 using Dockerbuild.Dockerfile.Instructions;
 using Dockerbuild.Engine.Runtime;
 using Dockerbuild.Oci;
@@ -50,7 +51,7 @@ internal sealed class WorkdirHandler(BuildSession session)
             if (i < missingFrom)
             {
                 // The parent gains an entry, so its changed mtime puts it in the diff, as in BuildKit's.
-                var status = Native.LStat(lowers.Select(l => Path.Combine(l, relative)).First(Directory.Exists));
+                var status = UnixFiles.LStat(lowers.Select(l => Path.Combine(l, relative)).First(Directory.Exists));
                 entries.Add(LayerEntry.Directory(relative, (int)(status.Mode & 0xfff)) with
                 {
                     Uid = status.Uid,

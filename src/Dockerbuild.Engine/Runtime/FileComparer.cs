@@ -27,7 +27,7 @@ internal static class FileComparer
             return false;
         }
 
-        if (!Native.TryGetXattr(basePath, CapabilityAttribute).AsSpan().SequenceEqual(Native.TryGetXattr(otherPath, CapabilityAttribute)))
+        if (!UnixFiles.TryLGetXattr(basePath, CapabilityAttribute).AsSpan().SequenceEqual(UnixFiles.TryLGetXattr(otherPath, CapabilityAttribute)))
         {
             return false;
         }

@@ -61,7 +61,7 @@ internal sealed class LayerChangeWriter(string sourceRoot, DateTimeOffset whiteo
             OpenContent = entryType == LayerEntryType.RegularFile ? _ => ValueTask.FromResult<Stream>(FileComparer.OpenRead(hostPath)) : null,
             DeviceMajor = isDevice ? stat.RdevMajor : 0,
             DeviceMinor = isDevice ? stat.RdevMinor : 0,
-            ExtendedAttributes = Native.TryGetXattr(hostPath, CapabilityAttribute) is { } capability
+            ExtendedAttributes = UnixFiles.TryLGetXattr(hostPath, CapabilityAttribute) is { } capability
                 ? new Dictionary<string, byte[]>(StringComparer.Ordinal) { [CapabilityAttribute] = capability }
                 : null,
         };
@@ -92,7 +92,7 @@ internal sealed class LayerChangeWriter(string sourceRoot, DateTimeOffset whiteo
         var parent = path[..slash];
         if (!entries.ContainsKey(parent))
         {
-            AddOrModify(parent, Native.LStat(Path.Combine(sourceRoot, parent)));
+            AddOrModify(parent, UnixFiles.LStat(Path.Combine(sourceRoot, parent)));
         }
     }
 }

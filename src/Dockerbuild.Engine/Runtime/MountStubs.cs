@@ -1,3 +1,5 @@
+using Dockerbuild.Oci.Unix;
+
 namespace Dockerbuild.Engine.Runtime;
 
 /// <summary>
@@ -23,7 +25,7 @@ internal sealed class MountStubs
         foreach (var destination in destinations)
         {
             var path = RootPath.Resolve(root, destination);
-            while (path.Length > root.Length && Native.TryLStat(path) is null)
+            while (path.Length > root.Length && UnixFiles.TryLStat(path) is null)
             {
                 missing.Add(path);
                 path = Path.GetDirectoryName(path)!;
@@ -37,14 +39,14 @@ internal sealed class MountStubs
     {
         foreach (var path in paths)
         {
-            if (Native.TryLStat(path) is not { } stat
+            if (UnixFiles.TryLStat(path) is not { } stat
                 || (stat.IsDirectory ? Directory.EnumerateFileSystemEntries(path).Any() : stat.Size != 0))
             {
                 continue;
             }
 
             var parent = Path.GetDirectoryName(path)!;
-            var parentStat = Native.TryLStat(parent);
+            var parentStat = UnixFiles.TryLStat(parent);
             if (stat.IsDirectory)
             {
                 Directory.Delete(path);
@@ -56,7 +58,7 @@ internal sealed class MountStubs
 
             if (parentStat is { } before)
             {
-                Native.LSetTimes(parent, before.AtimeSeconds, before.AtimeNanoseconds, before.MtimeSeconds, before.MtimeNanoseconds);
+                UnixFiles.LSetTimes(parent, before.AtimeSeconds, before.AtimeNanoseconds, before.MtimeSeconds, before.MtimeNanoseconds);
             }
         }
     }

@@ -4,9 +4,9 @@ using Dockerbuild.Oci.Unix;
 namespace Dockerbuild.Engine.Runtime;
 
 /// <summary>
-/// libc calls the runtime layer needs and .NET lacks: mounts and the effective ids here; the file calls
-/// (lstat with owner, device and inode identity, xattrs, ownership and timestamps of symlinks themselves,
-/// device nodes) are the ones the layer code uses too, so they forward to <see cref="UnixFiles"/>.
+/// libc calls the runtime layer needs and .NET lacks: mounts and the effective ids. File calls (lstat,
+/// xattrs, ownership and times of links themselves, device nodes) live in <see cref="UnixFiles"/>,
+/// shared with the layer code.
 /// </summary>
 internal static class Native
 {
@@ -14,27 +14,6 @@ internal static class Native
     private const int MntDetach = 2;
 
     public const int ENOENT = 2;
-
-    /// <summary>lstat, or null when the path (or a parent) does not exist.</summary>
-    public static UnixFileStatus? TryLStat(string path) => UnixFiles.TryLStat(path);
-
-    public static UnixFileStatus LStat(string path) => UnixFiles.LStat(path);
-
-    public static byte[]? TryGetXattr(string path, string name) => UnixFiles.TryLGetXattr(path, name);
-
-    public static void SetXattr(string path, string name, byte[] value) => UnixFiles.LSetXattr(path, name, value);
-
-    public static void LChown(string path, int uid, int gid) => UnixFiles.LChown(path, uid, gid);
-
-    public static void Chmod(string path, int permissions) => UnixFiles.Chmod(path, permissions);
-
-    /// <summary>Sets atime and mtime of the object itself (symlinks included) with nanoseconds.</summary>
-    public static void LSetTimes(string path, long atimeSeconds, uint atimeNanoseconds, long mtimeSeconds, uint mtimeNanoseconds) =>
-        UnixFiles.LSetTimes(path, atimeSeconds, atimeNanoseconds, mtimeSeconds, mtimeNanoseconds);
-
-    public static void MkNod(string path, uint mode, int major, int minor) => UnixFiles.MkNod(path, mode, major, minor);
-
-    public static void Link(string existing, string newPath) => UnixFiles.Link(existing, newPath);
 
     public static void Mount(string source, string target, string type, string options)
     {

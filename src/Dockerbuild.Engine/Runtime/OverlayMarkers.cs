@@ -1,3 +1,5 @@
+using Dockerbuild.Oci.Unix;
+
 namespace Dockerbuild.Engine.Runtime;
 
 /// <summary>
@@ -10,8 +12,8 @@ internal static class OverlayMarkers
     private static readonly string[] RedirectAttributes = ["trusted.overlay.redirect", "user.overlay.redirect"];
 
     public static bool IsOpaque(string directory) =>
-        OpaqueAttributes.Any(a => Native.TryGetXattr(directory, a) is [(byte)'y']);
+        OpaqueAttributes.Any(a => UnixFiles.TryLGetXattr(directory, a) is [(byte)'y']);
 
     public static bool IsRedirected(string directory) =>
-        RedirectAttributes.Any(a => Native.TryGetXattr(directory, a) is { Length: > 0 });
+        RedirectAttributes.Any(a => UnixFiles.TryLGetXattr(directory, a) is { Length: > 0 });
 }

@@ -35,7 +35,7 @@ internal static class RootPath
             }
 
             var candidate = Join(root, [.. resolved, part]);
-            if (Native.TryLStat(candidate) is { Type: UnixFileStatus.Symlink } && ++followed <= MaxSymlinks)
+            if (UnixFiles.TryLStat(candidate) is { Type: UnixFileStatus.Symlink } && ++followed <= MaxSymlinks)
             {
                 var target = new FileInfo(candidate).LinkTarget ?? "";
                 if (target.StartsWith('/'))

@@ -1,3 +1,4 @@
+using Dockerbuild.Oci.Unix;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
@@ -165,7 +166,7 @@ public sealed class RuncRuntime : IOciRuntime
     {
         var missing = new Stack<string>();
         var root = Path.GetFullPath(spec.RootfsPath).TrimEnd('/');
-        for (var path = RootPath.Resolve(root, spec.WorkingDirectory); path.Length > root.Length && Native.TryLStat(path) is null; path = Path.GetDirectoryName(path)!)
+        for (var path = RootPath.Resolve(root, spec.WorkingDirectory); path.Length > root.Length && UnixFiles.TryLStat(path) is null; path = Path.GetDirectoryName(path)!)
         {
             missing.Push(path);
         }
@@ -173,7 +174,7 @@ public sealed class RuncRuntime : IOciRuntime
         while (missing.TryPop(out var directory))
         {
             Directory.CreateDirectory(directory);
-            Native.Chmod(directory, 0b111_101_101);
+            UnixFiles.Chmod(directory, 0b111_101_101);
         }
     }
 

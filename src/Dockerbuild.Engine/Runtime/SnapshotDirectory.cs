@@ -1,3 +1,5 @@
+using Dockerbuild.Oci.Unix;
+
 namespace Dockerbuild.Engine.Runtime;
 
 /// <summary>The private directory of one snapshot under a work root, and its removal.</summary>
@@ -34,14 +36,14 @@ internal static class SnapshotDirectory
     /// </summary>
     public static void Delete(string directory)
     {
-        if (Native.TryLStat(directory) is not { IsDirectory: true } root)
+        if (UnixFiles.TryLStat(directory) is not { IsDirectory: true } root)
         {
             return;
         }
 
         foreach (var child in Directory.EnumerateDirectories(directory))
         {
-            if (Native.TryLStat(child) is { IsDirectory: true } stat && stat.Device != root.Device)
+            if (UnixFiles.TryLStat(child) is { IsDirectory: true } stat && stat.Device != root.Device)
             {
                 throw new MountException($"'{child}' is still mounted; not removing '{directory}'.", 16);
             }

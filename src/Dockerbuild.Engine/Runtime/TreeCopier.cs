@@ -18,7 +18,7 @@ internal sealed class TreeCopier
     {
         Directory.CreateDirectory(destination);
         await CopyChildrenAsync(source, destination, cancellationToken).ConfigureAwait(false);
-        CopyMetadata(source, destination, Native.LStat(source));
+        CopyMetadata(source, destination, UnixFiles.LStat(source));
     }
 
     private async Task CopyChildrenAsync(string sourceDirectory, string destinationDirectory, CancellationToken cancellationToken)
@@ -28,8 +28,8 @@ internal sealed class TreeCopier
             cancellationToken.ThrowIfCancellationRequested();
             var source = Path.Combine(sourceDirectory, name);
             var destination = Path.Combine(destinationDirectory, name);
-            var stat = Native.LStat(source);
-            var existing = Native.TryLStat(destination);
+            var stat = UnixFiles.LStat(source);
+            var existing = UnixFiles.TryLStat(destination);
             if (stat.IsOverlayWhiteout)
             {
                 Remove(destination, existing);
@@ -57,7 +57,7 @@ internal sealed class TreeCopier
             Remove(destination, existing);
             if (stat.LinkCount > 1 && copiedInodes.TryGetValue((stat.Device, stat.Inode), out var first))
             {
-                Native.Link(first, destination);
+                UnixFiles.Link(first, destination);
                 continue;
             }
 
@@ -70,7 +70,7 @@ internal sealed class TreeCopier
                     File.CreateSymbolicLink(destination, new FileInfo(source).LinkTarget!);
                     break;
                 case UnixFileStatus.CharDevice or UnixFileStatus.Block or UnixFileStatus.Fifo:
-                    Native.MkNod(destination, stat.Mode, stat.RdevMajor, stat.RdevMinor);
+                    UnixFiles.MkNod(destination, stat.Mode, stat.RdevMajor, stat.RdevMinor);
                     break;
                 default:
                     continue; // sockets are not part of a filesystem snapshot
@@ -86,18 +86,18 @@ internal sealed class TreeCopier
 
     private static void CopyMetadata(string source, string destination, UnixFileStatus stat)
     {
-        Native.LChown(destination, stat.Uid, stat.Gid);
+        UnixFiles.LChown(destination, stat.Uid, stat.Gid);
         if (stat.Type != UnixFileStatus.Symlink)
         {
             // After chown, which clears setuid/setgid bits.
-            Native.Chmod(destination, stat.Permissions);
-            if (Native.TryGetXattr(source, CapabilityAttribute) is { } capability)
+            UnixFiles.Chmod(destination, stat.Permissions);
+            if (UnixFiles.TryLGetXattr(source, CapabilityAttribute) is { } capability)
             {
-                Native.SetXattr(destination, CapabilityAttribute, capability);
+                UnixFiles.LSetXattr(destination, CapabilityAttribute, capability);
             }
         }
 
-        Native.LSetTimes(destination, stat.AtimeSeconds, stat.AtimeNanoseconds, stat.MtimeSeconds, stat.MtimeNanoseconds);
+        UnixFiles.LSetTimes(destination, stat.AtimeSeconds, stat.AtimeNanoseconds, stat.MtimeSeconds, stat.MtimeNanoseconds);
     }
 
     private static async Task CopyContentAsync(string source, string destination, CancellationToken cancellationToken)

@@ -1,3 +1,5 @@
+using Dockerbuild.Oci.Unix;
+
 namespace Dockerbuild.Engine.Runtime;
 
 /// <summary>
@@ -26,7 +28,7 @@ internal static class TreeDiff
             var path = prefix.Length == 0 ? name : prefix + "/" + name;
             var basePath = baseRoot is null ? null : Path.Combine(baseRoot, name);
             var newPath = Path.Combine(newRoot, name);
-            var newStat = order >= 0 ? Native.TryLStat(newPath) : null;
+            var newStat = order >= 0 ? UnixFiles.TryLStat(newPath) : null;
             if (hideWhiteouts && newStat is { IsOverlayWhiteout: true })
             {
                 newStat = null;
@@ -46,7 +48,7 @@ internal static class TreeDiff
             }
             else if (newStat is { } current)
             {
-                var baseStat = Native.LStat(basePath!);
+                var baseStat = UnixFiles.LStat(basePath!);
                 if (!await FileComparer.SameAsync(basePath!, baseStat, newPath, current, cancellationToken).ConfigureAwait(false))
                 {
                     changes.AddOrModify(path, current);
@@ -74,7 +76,7 @@ internal static class TreeDiff
     /// <summary>Names in ordinal (byte) order, as Go's directory walk sorts them; none when absent.</summary>
     internal static List<string> ChildNames(string? directory)
     {
-        if (directory is null || Native.TryLStat(directory) is not { IsDirectory: true })
+        if (directory is null || UnixFiles.TryLStat(directory) is not { IsDirectory: true })
         {
             return [];
         }

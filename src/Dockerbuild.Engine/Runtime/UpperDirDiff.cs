@@ -1,3 +1,4 @@
+using Dockerbuild.Oci.Unix;
 using Dockerbuild.Oci.Layers;
 
 namespace Dockerbuild.Engine.Runtime;
@@ -32,8 +33,8 @@ public static class UpperDirDiff
             var path = directory.Length == 0 ? name : directory + "/" + name;
             var upperPath = Path.Combine(upperDir, path);
             var lowerPath = Path.Combine(lowerRoot, path);
-            var stat = Native.LStat(upperPath);
-            var lowerStat = Native.TryLStat(lowerPath);
+            var stat = UnixFiles.LStat(upperPath);
+            var lowerStat = UnixFiles.TryLStat(lowerPath);
             if (stat.IsOverlayWhiteout)
             {
                 if (lowerStat is not null)

@@ -1,3 +1,4 @@
+using Dockerbuild.Oci.Unix;
 using System.Runtime.Versioning;
 using Dockerbuild.Engine.Context;
 using Dockerbuild.Engine.Runtime;
@@ -28,8 +29,8 @@ public sealed class LayeredFileSystemTests
         Write(upper, "etc/passwd", "upper");
         Write(upper, "opaque/new", "x");
         Write(upper, "keep/up", "x");
-        Native.MkNod(Path.Combine(upper, "etc/gone"), 0x2000, 0, 0);
-        Native.SetXattr(Path.Combine(upper, "opaque"), "trusted.overlay.opaque", "y"u8.ToArray());
+        UnixFiles.MkNod(Path.Combine(upper, "etc/gone"), 0x2000, 0, 0);
+        UnixFiles.LSetXattr(Path.Combine(upper, "opaque"), "trusted.overlay.opaque", "y"u8.ToArray());
 
         var fs = new LayeredFileSystem([upper, lower]);
 

@@ -1,3 +1,4 @@
+using Dockerbuild.Oci.Unix;
 using Dockerbuild.Engine.Runtime;
 using Dockerbuild.Testing;
 
@@ -29,7 +30,7 @@ public sealed class RootlessRuntimeTests : IDisposable
         var runc = Require.Executable("runc", "runc");
         var setpriv = Require.Executable("setpriv", "util-linux");
         var bash = Require.Executable("bash", "bash");
-        Native.Chmod(root.Path, 0b111_101_101); // temp directories are private to their owner
+        UnixFiles.Chmod(root.Path, 0b111_101_101); // temp directories are private to their owner
         var rootfs = BusyboxRootfs.Create(root.Combine("rootfs"));
         var state = Directory.CreateDirectory(root.Combine("state")).FullName;
         var wrapper = root.Combine("runc-as-nobody");
@@ -41,7 +42,7 @@ public sealed class RootlessRuntimeTests : IDisposable
             exec {setpriv} --reuid={Nobody} --regid={Nobody} --clear-groups {bash} -c 'set -o pipefail; {runc} "$@" < /dev/null 2> >(cat >&2) | cat' runc "$@"
             """,
             TestContext.Current.CancellationToken);
-        Native.Chmod(wrapper, 0b111_101_101);
+        UnixFiles.Chmod(wrapper, 0b111_101_101);
         var runtime = new RuncRuntime(new RuncRuntimeOptions
         {
             Binary = wrapper,
@@ -80,7 +81,7 @@ public sealed class RootlessRuntimeTests : IDisposable
         }
 
         Assert.Equal("wrote", lines[3]);
-        Assert.Equal((int)Nobody, Native.LStat(Path.Combine(rootfs, "made-here")).Uid);
+        Assert.Equal((int)Nobody, UnixFiles.LStat(Path.Combine(rootfs, "made-here")).Uid);
         Assert.False(File.Exists(Path.Combine(rootfs, "etc", "hosts")), "the /etc/hosts stub is removed");
     }
 }

@@ -1,3 +1,4 @@
+using Dockerbuild.Oci.Unix;
 using Dockerbuild.Engine.Runtime;
 using Dockerbuild.Testing;
 
@@ -192,7 +193,7 @@ public sealed class RuncRuntimeTests : IDisposable
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(["/work/dir"], Stdout());
-        Assert.Equal(0b111_101_101, Native.LStat(Path.Combine(rootfs, "work", "dir")).Permissions);
+        Assert.Equal(0b111_101_101, UnixFiles.LStat(Path.Combine(rootfs, "work", "dir")).Permissions);
     }
 
     [Fact]
@@ -223,7 +224,7 @@ public sealed class RuncRuntimeTests : IDisposable
         var calls = root.Combine("calls");
         var wrapper = root.Combine("my-runtime");
         await File.WriteAllTextAsync(wrapper, $"#!/bin/sh\necho \"$@\" >> '{calls}'\nexec '{Runc()}' \"$@\"\n", TestContext.Current.CancellationToken);
-        Native.Chmod(wrapper, 0b111_101_101);
+        UnixFiles.Chmod(wrapper, 0b111_101_101);
         var runtime = new RuncRuntime(new RuncRuntimeOptions { Binary = wrapper, StateRoot = root.Combine("state") });
 
         var result = await runtime.RunAsync(Spec(["true"]), null, TestContext.Current.CancellationToken);

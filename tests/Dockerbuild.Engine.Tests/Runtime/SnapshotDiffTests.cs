@@ -1,3 +1,4 @@
+using Dockerbuild.Oci.Unix;
 using System.Runtime.InteropServices;
 using Dockerbuild.Engine.Runtime;
 using Dockerbuild.Testing;
@@ -64,8 +65,8 @@ public sealed class SnapshotDiffTests : IDisposable
         var top = root.Combine("l2");
         WriteFiles(top, "opaque/new-in-l2", "opaque/other-in-l2");
         Directory.CreateDirectory(Path.Combine(top, "data"));
-        Native.MkNod(Path.Combine(top, "data", "hidden-by-l2"), 0x2000 | 0b110_000_000, 0, 0);
-        Native.SetXattr(Path.Combine(top, "opaque"), "trusted.overlay.opaque", "y"u8.ToArray());
+        UnixFiles.MkNod(Path.Combine(top, "data", "hidden-by-l2"), 0x2000 | 0b110_000_000, 0, 0);
+        UnixFiles.LSetXattr(Path.Combine(top, "opaque"), "trusted.overlay.opaque", "y"u8.ToArray());
         CopyDirectoryMetadata(bottom, top, "data");
         CopyDirectoryMetadata(bottom, top, "opaque");
 
@@ -117,20 +118,20 @@ public sealed class SnapshotDiffTests : IDisposable
         WriteFiles(lower, "same", "chmod", "chown", "file-to-dir", "dir-to-file/child", "touched");
         foreach (var path in Directory.EnumerateFileSystemEntries(lower, "*", SearchOption.AllDirectories))
         {
-            var stat = Native.LStat(path);
-            Native.LSetTimes(path, stat.AtimeSeconds, 0, stat.MtimeSeconds, 0);
+            var stat = UnixFiles.LStat(path);
+            UnixFiles.LSetTimes(path, stat.AtimeSeconds, 0, stat.MtimeSeconds, 0);
         }
 
         await using var snapshot = await RootfsSnapshots.CreateAsync([lower], root.Combine("work"), kind, TestContext.Current.CancellationToken);
         var rootfs = snapshot.RootfsPath;
-        Native.Chmod(Path.Combine(rootfs, "chmod"), 0b111_101_101);
-        Native.LChown(Path.Combine(rootfs, "chown"), 1000, 1000);
+        UnixFiles.Chmod(Path.Combine(rootfs, "chmod"), 0b111_101_101);
+        UnixFiles.LChown(Path.Combine(rootfs, "chown"), 1000, 1000);
         File.Delete(Path.Combine(rootfs, "file-to-dir"));
         Directory.CreateDirectory(Path.Combine(rootfs, "file-to-dir"));
         Directory.Delete(Path.Combine(rootfs, "dir-to-file"), recursive: true);
         await File.WriteAllTextAsync(Path.Combine(rootfs, "dir-to-file"), "now a file", TestContext.Current.CancellationToken);
-        var touched = Native.LStat(Path.Combine(rootfs, "touched"));
-        Native.LSetTimes(Path.Combine(rootfs, "touched"), touched.AtimeSeconds, 0, touched.MtimeSeconds + 5, 0);
+        var touched = UnixFiles.LStat(Path.Combine(rootfs, "touched"));
+        UnixFiles.LSetTimes(Path.Combine(rootfs, "touched"), touched.AtimeSeconds, 0, touched.MtimeSeconds + 5, 0);
 
         var entries = await snapshot.DiffAsync(WhiteoutTime, TestContext.Current.CancellationToken);
 
@@ -146,7 +147,7 @@ public sealed class SnapshotDiffTests : IDisposable
         WriteFiles(lower, "etc/keep");
         await using var snapshot = await OverlaySnapshot.CreateAsync([lower], root.Combine("work"), TestContext.Current.CancellationToken);
         await File.WriteAllTextAsync(Path.Combine(snapshot.RootfsPath, "one"), "shared", TestContext.Current.CancellationToken);
-        Native.Link(Path.Combine(snapshot.RootfsPath, "one"), Path.Combine(snapshot.RootfsPath, "two"));
+        UnixFiles.Link(Path.Combine(snapshot.RootfsPath, "one"), Path.Combine(snapshot.RootfsPath, "two"));
 
         var listing = await LayerListing.ListAsync(await snapshot.DiffAsync(WhiteoutTime, TestContext.Current.CancellationToken));
 

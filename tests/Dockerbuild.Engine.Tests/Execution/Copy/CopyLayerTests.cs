@@ -1,3 +1,4 @@
+using Dockerbuild.Oci.Unix;
 using System.Diagnostics;
 using System.Runtime.Versioning;
 using Dockerbuild.Engine.Context;
@@ -20,7 +21,7 @@ public sealed class CopyLayerTests
         tree.Write("app/bin/run", "#!/bin/sh\necho hi\n", 0b111_101_101);
         tree.Write("app/data.txt", "data");
         File.CreateSymbolicLink(Path.Combine(tree.ContextDir, "app/bin/alias"), "run");
-        Dockerbuild.Engine.Runtime.Native.Link(Path.Combine(tree.ContextDir, "app/data.txt"), Path.Combine(tree.ContextDir, "app/same.txt"));
+        UnixFiles.Link(Path.Combine(tree.ContextDir, "app/data.txt"), Path.Combine(tree.ContextDir, "app/same.txt"));
 
         var context = await BuildContext.FromDirectoryAsync(tree.ContextDir, null, ct);
         var request = new CopyRequest

@@ -1,3 +1,4 @@
+using Dockerbuild.Oci.Unix;
 using System.Runtime.Versioning;
 using Dockerbuild.Dockerfile.Instructions;
 using Dockerbuild.Engine.Context;
@@ -276,7 +277,7 @@ public sealed class CopyPlannerTests
     {
         using var tree = new CopyTree();
         tree.Write("d/a", "same");
-        Dockerbuild.Engine.Runtime.Native.Link(Path.Combine(tree.ContextDir, "d/a"), Path.Combine(tree.ContextDir, "d/b"));
+        UnixFiles.Link(Path.Combine(tree.ContextDir, "d/a"), Path.Combine(tree.ContextDir, "d/b"));
         var entries = await tree.CopyAsync(["d"], "/x/");
         Assert.Equal(LayerEntryType.RegularFile, entries["x/a"].Type);
         Assert.Equal((LayerEntryType.HardLink, "x/a"), (entries["x/b"].Type, entries["x/b"].LinkTarget));
@@ -384,7 +385,7 @@ public sealed class CopyPlannerTests
         var owner = Environment.IsPrivilegedProcess ? (1234, 5678) : ((int)GetUid(), (int)GetUid());
         if (Environment.IsPrivilegedProcess)
         {
-            Dockerbuild.Engine.Runtime.Native.LChown(Path.Combine(stage, "out/bin"), 1234, 5678);
+            UnixFiles.LChown(Path.Combine(stage, "out/bin"), 1234, 5678);
         }
 
         var entries = await tree.CopyAsync(["/out/bin"], "/usr/local/bin/", r => r with { Source = new DirectoryFileSystem(stage), SourceName = "build" });
@@ -406,8 +407,8 @@ public sealed class CopyPlannerTests
         // fsutil's copier copies xattrs (copyXAttrs); overlayfs markers belong to the snapshot.
         using var tree = new CopyTree();
         tree.Write("d/tool", "x");
-        Dockerbuild.Engine.Runtime.Native.SetXattr(Path.Combine(tree.ContextDir, "d/tool"), "user.origin", "stage"u8.ToArray());
-        Dockerbuild.Engine.Runtime.Native.SetXattr(Path.Combine(tree.ContextDir, "d"), "user.overlay.opaque", "y"u8.ToArray());
+        UnixFiles.LSetXattr(Path.Combine(tree.ContextDir, "d/tool"), "user.origin", "stage"u8.ToArray());
+        UnixFiles.LSetXattr(Path.Combine(tree.ContextDir, "d"), "user.overlay.opaque", "y"u8.ToArray());
         var entries = await tree.CopyAsync(["/"], "/out/");
         Assert.Equal("stage"u8.ToArray(), entries["out/d/tool"].ExtendedAttributes!["user.origin"]);
         Assert.Null(entries["out/d"].ExtendedAttributes);
