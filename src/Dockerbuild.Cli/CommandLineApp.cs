@@ -39,7 +39,7 @@ internal static class CommandLineApp
     public static async Task<int> RunAsync(
         IEnumerable<ICliCommand> commands, string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var parseResult = CreateRoot(commands).Parse(args);
+        var parseResult = CreateRoot(commands).Parse(RunCommand.SeparateContainerCommand(args));
         if (parseResult.Errors.Count > 0)
         {
             var message = string.Join(' ', parseResult.Errors[0].Message.Split((char[])['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
@@ -47,7 +47,9 @@ internal static class CommandLineApp
             return UsageError;
         }
 
-        var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        // Program handles Ctrl+C and SIGTERM through cancellationToken; the parser's own handling would end
+        // the process after a timeout, before a cancelled run had killed its container and removed its snapshot.
+        var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
         try
         {
             return await parseResult.InvokeAsync(configuration, cancellationToken);

@@ -14,6 +14,7 @@ internal static class Program
         new ParseCommand(),
         new CheckCommand(),
         new BuildCommand(),
+        new RunCommand(host),
         new PullCommand(host),
         new PushCommand(host),
         new ImagesCommand(host),
@@ -38,6 +39,13 @@ internal static class Program
             e.Cancel = true;
             cancel.Cancel();
         };
+
+        // SIGTERM stops a build or run like Ctrl+C, so its container is killed and its snapshot removed.
+        using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            cancel.Cancel();
+        });
 
         return await CommandLineApp.RunAsync(Commands, args, Console.Out, Console.Error, cancel.Token);
     }

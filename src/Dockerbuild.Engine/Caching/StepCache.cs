@@ -20,7 +20,7 @@ public sealed class StepCache
     {
         ArgumentNullException.ThrowIfNull(blobs);
         this.blobs = blobs;
-        directory = Path.Combine(blobs.Root, "cache", "steps");
+        directory = StorePaths.Steps(blobs.Root);
     }
 
     public async Task<CachedStep?> TryGetAsync(string key, CancellationToken cancellationToken)

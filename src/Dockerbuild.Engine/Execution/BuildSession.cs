@@ -28,9 +28,9 @@ internal sealed class BuildSession
         Options = options;
         SourceDateEpoch = sourceDateEpoch;
         StoreRoot = store.Blobs.Root;
-        WorkRoot = Path.Combine(StoreRoot, "work");
+        WorkRoot = StorePaths.Work(StoreRoot);
         Runtime = options.Runtime ?? new RuncRuntime();
-        Layers = new ExtractedLayers(store.Blobs, Path.Combine(StoreRoot, "layers"));
+        Layers = new ExtractedLayers(store.Blobs, StorePaths.Layers(StoreRoot));
         Committer = new LayerCommitter(store.Blobs, sourceDateEpoch);
         Cache = new StepCache(store.Blobs);
         Lexer = plan.GlobalScope.Lexer;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Dockerbuild.Dockerfile.Expansion;
 using Dockerbuild.Dockerfile.Instructions;
+using Dockerbuild.Engine.Caching;
 using Dockerbuild.Engine.Context;
 using Dockerbuild.Engine.Planning;
 using Dockerbuild.Oci;
@@ -53,7 +54,7 @@ public sealed class ImageBuilder
             : throw new BuildException($"invalid tag \"{t}\": not a valid image reference")).ToList();
         var dockerfile = BoundDockerfile.Load(text, Path.GetFileName(path));
         var plan = BuildPlanner.Plan(dockerfile, request);
-        var hashes = await FileHashCache.OpenAsync(Path.Combine(store.Blobs.Root, "cache", "hashes"), cancellationToken).ConfigureAwait(false);
+        var hashes = await FileHashCache.OpenAsync(StorePaths.Hashes(store.Blobs.Root), cancellationToken).ConfigureAwait(false);
         using var http = options.Http is null ? new HttpClient() : null;
         var session = new BuildSession(request, plan, store, options, SourceDateEpoch(request), hashes, options.Http ?? http!);
         var executor = new StageExecutor(session);

@@ -1,0 +1,187 @@
+using Dockerbuild.Testing;
+
+namespace Dockerbuild.IntegrationTests.Cli;
+
+/// <summary>
+/// <c>dockerbuild run</c> through the executable with real runc, on an image imported from a busybox
+/// rootfs: docker run's rules for the command, environment, working directory, user and exit codes.
+/// </summary>
+public sealed class RunTests
+{
+    [Fact]
+    public async Task RunsTheImagesEntrypointAndCmdAndPrintsTheirOutput()
+    {
+        using var cli = await ImageAsync("CMD [\"echo\", \"from cmd\"]", "ENTRYPOINT [\"/bin/sh\", \"-c\", \"echo entry $0 $1\"]");
+
+        var result = (await cli.RunAsync("run", "--rm", "app")).Succeeded();
+
+        // ENTRYPOINT set after CMD resets it in a Dockerfile, but docker import's --change keeps both.
+        Assert.Equal(["entry echo from cmd"], result.Lines);
+    }
+
+    [Fact]
+    public async Task ArgumentsReplaceCmdAndOptionsAfterTheImageGoToTheCommand()
+    {
+        using var cli = await ImageAsync("CMD [\"echo\", \"from cmd\"]");
+
+        var result = (await cli.RunAsync("run", "app", "sh", "-c", "echo out; echo err >&2")).Succeeded();
+
+        Assert.Equal(["out"], result.Lines);
+        Assert.Contains("err", result.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheContainersExitCodeBecomesTheCommands()
+    {
+        using var cli = await ImageAsync();
+
+        var result = await cli.RunAsync("run", "app", "sh", "-c", "echo before; exit 42");
+
+        Assert.Equal(42, result.ExitCode);
+        Assert.Equal(["before"], result.Lines);
+    }
+
+    [Fact]
+    public async Task EnvWorkdirAndUserComeFromTheImageAndTheOptionsOverrideThem()
+    {
+        using var cli = await ImageAsync("ENV GREETING=hello OTHER=kept", "WORKDIR /srv/app", "USER 1000:1000");
+        const string show = "echo $GREETING $OTHER; pwd; id -u; id -g";
+
+        var fromImage = (await cli.RunAsync("run", "app", "sh", "-c", show)).Succeeded();
+        Assert.Equal(["hello kept", "/srv/app", "1000", "1000"], fromImage.Lines);
+
+        var overridden = (await cli.RunAsync("run", "-e", "GREETING=bye", "-e", "NEW=1", "-w", "/tmp/new", "-u", "0:0", "app", "sh", "-c", show + "; echo $NEW")).Succeeded();
+        Assert.Equal(["bye kept", "/tmp/new", "0", "0", "1"], overridden.Lines);
+    }
+
+    [Fact]
+    public async Task EntrypointOptionReplacesTheEntrypointAndDropsTheImagesCmd()
+    {
+        using var cli = await ImageAsync("ENTRYPOINT [\"/bin/sh\", \"-c\", \"echo image entrypoint\"]", "CMD [\"ignored\"]");
+
+        var result = (await cli.RunAsync("run", "--entrypoint", "/bin/busybox", "app", "echo", "replaced", "entrypoint")).Succeeded();
+        Assert.Equal(["replaced entrypoint"], result.Lines);
+
+        // The image's CMD is dropped even with no arguments: sh alone reads its (empty) stdin and exits,
+        // where "sh ignored" would fail.
+        var bare = (await cli.RunAsync("run", "--entrypoint", "/bin/sh", "app")).Succeeded();
+        Assert.Equal("", bare.Out + bare.Err);
+    }
+
+    [Fact]
+    public async Task AnImageWithNoCommandAndNoArgumentsIsDockersError125()
+    {
+        using var cli = await ImageAsync();
+
+        var result = await cli.RunAsync("run", "app");
+
+        Assert.Equal(125, result.ExitCode);
+        Assert.Equal(["dockerbuild: no command specified"], result.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task ACommandNotFoundExits127AndANonExecutableOne126WithOneErrorLine()
+    {
+        using var cli = await ImageAsync();
+
+        var missing = await cli.RunAsync("run", "app", "no-such-command");
+        Assert.Equal(127, missing.ExitCode);
+        var line = Assert.Single(missing.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("dockerbuild: ", line, StringComparison.Ordinal);
+        Assert.Contains("no-such-command", line, StringComparison.Ordinal);
+
+        var notExecutable = await cli.RunAsync("run", "app", "/etc/passwd");
+        Assert.Equal(126, notExecutable.ExitCode);
+        Assert.Single(notExecutable.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task AnImageMissingLocallyIsPulledAndAnUnreachableRegistryIsOneError()
+    {
+        using var cli = new DockerbuildProcess();
+        using var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((System.Net.IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+
+        var result = await cli.RunAsync("run", $"127.0.0.1:{port}/missing/image:1", "true");
+
+        Assert.Equal(125, result.ExitCode);
+        var lines = result.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal($"Unable to find image '127.0.0.1:{port}/missing/image:1' locally", lines[0]);
+        Assert.StartsWith("dockerbuild: ", lines[1], StringComparison.Ordinal);
+        Assert.Contains($"127.0.0.1:{port}/missing/image:1", lines[1], StringComparison.Ordinal);
+        Assert.Equal(2, lines.Length);
+    }
+
+    [Fact]
+    public async Task AnImageMissingLocallyIsPulledFromTheRegistry()
+    {
+        await using var registry = await Dockerbuild.Testing.Registry.RegistryServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+        using var cli = await ImageAsync("CMD [\"/bin/busybox\", \"echo\", \"pulled and ran\"]");
+        var remote = $"{registry.Host}/run/app:1";
+        (await cli.RunAsync("tag", "app", remote)).Succeeded();
+        (await cli.RunAsync("push", remote)).Succeeded();
+        cli.Root = Path.Combine(cli.Home, "fresh-store");
+
+        var result = (await cli.RunAsync("run", remote)).Succeeded();
+
+        Assert.Equal(["pulled and ran"], result.Lines);
+        Assert.Contains($"Unable to find image '{remote}' locally", result.Err, StringComparison.Ordinal);
+        Assert.Contains("run/app", (await cli.RunAsync("images")).Succeeded().Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NetworkNoneHasOnlyLoopback()
+    {
+        using var cli = await ImageAsync();
+
+        var result = (await cli.RunAsync("run", "--network", "none", "--name", "probe_1", "app", "sh", "-c", "ls /sys/class/net")).Succeeded();
+
+        Assert.Equal(["lo"], result.Lines);
+        Assert.Equal(125, (await cli.RunAsync("run", "--name", "bad name!", "app", "true")).ExitCode);
+    }
+
+    [Fact]
+    public async Task SigtermKillsTheContainerAndRemovesItsSnapshot()
+    {
+        using var cli = await ImageAsync();
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in (string[])[Path.Combine(AppContext.BaseDirectory, "dockerbuild.dll"), "--root", cli.Root, "run", "app", "sh", "-c", "echo started; sleep 1000"])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync(cancellationToken);
+        Assert.Equal("started", await process.StandardOutput.ReadLineAsync(cancellationToken));
+
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync(cancellationToken);
+        }
+
+        await process.WaitForExitAsync(cancellationToken);
+
+        Assert.NotEqual(0, process.ExitCode);
+        Assert.Contains("cancelled", await error, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(cli.Root, "work", "snapshots")));
+    }
+
+    /// <summary>A store holding <c>app</c>: the busybox rootfs imported with <paramref name="changes"/>.</summary>
+    private static async Task<DockerbuildProcess> ImageAsync(params string[] changes)
+    {
+        Require.Executable("runc", "runc");
+        var cli = new DockerbuildProcess();
+        var arguments = new List<string> { "import" };
+        foreach (var change in changes)
+        {
+            arguments.AddRange(["-c", change]);
+        }
+
+        arguments.AddRange([await RootfsTarball.WriteAsync(cli.Home), "app"]);
+        (await cli.RunAsync([.. arguments])).Succeeded();
+        return cli;
+    }
+}
