@@ -13,7 +13,7 @@ internal static class Program
     [
         new ParseCommand(),
         new CheckCommand(),
-        new BuildCommand(),
+        new BuildCommand(host),
         new RunCommand(host),
         new PullCommand(host),
         new PushCommand(host),

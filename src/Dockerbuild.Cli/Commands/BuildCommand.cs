@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Dockerbuild.Cli.Commands.Images;
 using Dockerbuild.Engine;
 using Dockerbuild.Engine.Execution;
 using Dockerbuild.Engine.Planning;
@@ -10,7 +11,7 @@ using Dockerbuild.Oci.Storage;
 namespace Dockerbuild.Cli.Commands;
 
 /// <summary><c>dockerbuild build [OPTIONS] CONTEXT</c>: docker buildx build into the local image store.</summary>
-internal sealed class BuildCommand : ICliCommand
+internal sealed class BuildCommand(CliHost host) : ICliCommand
 {
     public Command Create()
     {
@@ -48,7 +49,7 @@ internal sealed class BuildCommand : ICliCommand
                 var contextDirectory = parseResult.GetRequiredValue(context);
                 if (contextDirectory == "-")
                 {
-                    stdinContext = await ExtractStdinAsync(cancellationToken);
+                    stdinContext = await ExtractStdinAsync(host, cancellationToken);
                     contextDirectory = stdinContext;
                 }
 
@@ -71,8 +72,10 @@ internal sealed class BuildCommand : ICliCommand
                 BuildPlanner.CheckPlatform(request.Platform);
 
                 var progressWriter = silent ? null : new PlainProgress(error);
-                using var registry = new RegistryClient(RegistryClientOptions.FromEnvironment());
-                var store = ImageStore.OpenDefault();
+                // The global --root and --debug, and docker's credentials, as the image commands take them.
+                var images = new ImageCommandContext(parseResult, host);
+                using var registry = images.CreateRegistryClient();
+                var store = images.Store;
                 var builder = new ImageBuilder(store, new BuildEngineOptions { Progress = progressWriter, Registry = registry });
                 var result = await builder.BuildAsync(request, cancellationToken);
 
@@ -128,7 +131,7 @@ internal sealed class BuildCommand : ICliCommand
     }
 
     /// <summary><c>docker build -</c> with a tar: the context (plain, gzip or zstd tar) is unpacked safely into a private directory.</summary>
-    private static async Task<string> ExtractStdinAsync(CancellationToken cancellationToken)
+    private static async Task<string> ExtractStdinAsync(CliHost host, CancellationToken cancellationToken)
     {
         if (OperatingSystem.IsWindows())
         {
@@ -136,7 +139,7 @@ internal sealed class BuildCommand : ICliCommand
         }
 
         var directory = Directory.CreateTempSubdirectory("dockerbuild-context-").FullName;
-        await using var stdin = Console.OpenStandardInput();
+        await using var stdin = host.OpenStandardInput();
         await LayerExtractor.ExtractAsync(stdin, directory, new LayerExtractOptions { AsRoot = false }, cancellationToken);
         return directory;
     }
