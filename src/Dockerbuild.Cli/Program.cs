@@ -1,5 +1,6 @@
 using Dockerbuild.Cli.Commands;
 using Dockerbuild.Cli.Commands.Images;
+using Dockerbuild.Cli.Commands.Prune;
 
 namespace Dockerbuild.Cli;
 
@@ -29,6 +30,8 @@ internal static class Program
         new LoginCommand(host),
         new LogoutCommand(host),
         new SearchCommand(host),
+        new GroupCommand("builder", "Manage builds", new BuilderPruneCommand(host)),
+        new GroupCommand("system", "Manage Dockerbuild", new SystemPruneCommand(host)),
     ];
 
     private static async Task<int> Main(string[] args)

@@ -51,6 +51,15 @@ public sealed class StepCache
         }
 
         var config = await blobs.ReadJsonAsync<ImageConfig>(manifest.Config.Digest, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // The entry's last use, which prune's until filter and --keep-storage order by.
+            File.SetLastWriteTimeUtc(PathOf(key), DateTime.UtcNow);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+
         return new CachedStep(config.Value, manifest.Layers);
     }
 

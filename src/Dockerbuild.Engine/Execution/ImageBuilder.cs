@@ -37,6 +37,8 @@ public sealed class ImageBuilder
             throw new PlatformNotSupportedException("Building images needs Linux.");
         }
 
+        // Held until the build ends, so a prune never removes what this build wrote but has not referenced yet.
+        using var inUse = await StoreUseLock.AcquireSharedAsync(store.Blobs.Root, cancellationToken).ConfigureAwait(false);
         var path = request.ResolveDockerfilePath();
         string text;
         try

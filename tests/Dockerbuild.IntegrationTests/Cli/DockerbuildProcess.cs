@@ -31,6 +31,26 @@ internal sealed class DockerbuildProcess : IDisposable
 
     public async Task<CliResult> RunAsync(byte[]? stdin, params string[] arguments)
     {
+        var start = StartInfo(arguments);
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var error = process.StandardError.ReadToEndAsync(cancellationToken);
+        if (stdin is not null)
+        {
+            await process.StandardInput.BaseStream.WriteAsync(stdin, cancellationToken);
+        }
+
+        process.StandardInput.Close();
+        await process.WaitForExitAsync(cancellationToken);
+        return new CliResult(process.ExitCode, await output, await error);
+    }
+
+    /// <summary>Starts the executable without waiting, its output read line by line as it comes.</summary>
+    public RunningDockerbuild Start(params string[] arguments) => new(System.Diagnostics.Process.Start(StartInfo(arguments))!);
+
+    private ProcessStartInfo StartInfo(string[] arguments)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardInput = true,
@@ -56,18 +76,7 @@ internal sealed class DockerbuildProcess : IDisposable
             start.Environment.Remove(name);
         }
 
-        var cancellationToken = TestContext.Current.CancellationToken;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var error = process.StandardError.ReadToEndAsync(cancellationToken);
-        if (stdin is not null)
-        {
-            await process.StandardInput.BaseStream.WriteAsync(stdin, cancellationToken);
-        }
-
-        process.StandardInput.Close();
-        await process.WaitForExitAsync(cancellationToken);
-        return new CliResult(process.ExitCode, await output, await error);
+        return start;
     }
 
     public void Dispose()

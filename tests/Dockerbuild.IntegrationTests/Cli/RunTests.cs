@@ -146,26 +146,14 @@ public sealed class RunTests
     public async Task SigtermKillsTheContainerAndRemovesItsSnapshot()
     {
         using var cli = await ImageAsync();
-        var cancellationToken = TestContext.Current.CancellationToken;
-        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in (string[])[Path.Combine(AppContext.BaseDirectory, "dockerbuild.dll"), "--root", cli.Root, "run", "app", "sh", "-c", "echo started; sleep 1000"])
-        {
-            start.ArgumentList.Add(argument);
-        }
+        using var running = cli.Start("run", "app", "sh", "-c", "echo started; sleep 1000");
+        await running.WaitForLineAsync("started");
 
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync(cancellationToken);
-        Assert.Equal("started", await process.StandardOutput.ReadLineAsync(cancellationToken));
+        await running.SignalAsync("TERM");
+        var (exitCode, lines) = await running.WaitForExitAsync();
 
-        using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync(cancellationToken);
-        }
-
-        await process.WaitForExitAsync(cancellationToken);
-
-        Assert.NotEqual(0, process.ExitCode);
-        Assert.Contains("cancelled", await error, StringComparison.Ordinal);
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("dockerbuild: cancelled", lines);
         Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(cli.Root, "work", "snapshots")));
     }
 
