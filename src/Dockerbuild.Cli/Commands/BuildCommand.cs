@@ -31,12 +31,13 @@ internal sealed class BuildCommand(CliHost host) : ICliCommand
         progress.AcceptOnlyFromAmong("auto", "plain", "quiet", "tty", "rawjson");
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only the image ID" };
         var iidfile = new Option<string?>("--iidfile") { Description = "Write the image ID to this file" };
+        var metadataFile = new Option<string?>("--metadata-file") { Description = "Write build result metadata to this file (buildx's JSON)" };
         var outputs = new Option<string[]>("--output", "-o") { Description = "type=oci,dest=DIR | type=docker,dest=FILE | type=registry", AllowMultipleArgumentsPerToken = false };
         var push = new Option<bool>("--push") { Description = "Push the tags to their registries (--output type=registry)" };
 
         var command = new Command("build", "Build an image from a Dockerfile")
         {
-            context, file, tags, buildArgs, target, noCache, noCacheFilter, pull, labels, platform, secrets, buildContexts, progress, quiet, iidfile, outputs, push,
+            context, file, tags, buildArgs, target, noCache, noCacheFilter, pull, labels, platform, secrets, buildContexts, progress, quiet, iidfile, metadataFile, outputs, push,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -46,6 +47,12 @@ internal sealed class BuildCommand(CliHost host) : ICliCommand
             string? stdinContext = null;
             try
             {
+                // As buildx: no stale image ID is left behind if this build fails.
+                if (parseResult.GetValue(iidfile) is { } staleIid)
+                {
+                    File.Delete(staleIid);
+                }
+
                 var contextDirectory = parseResult.GetRequiredValue(context);
                 if (contextDirectory == "-")
                 {
@@ -79,7 +86,7 @@ internal sealed class BuildCommand(CliHost host) : ICliCommand
                 var builder = new ImageBuilder(store, new BuildEngineOptions { Progress = progressWriter, Registry = registry });
                 var result = await builder.BuildAsync(request, cancellationToken);
 
-                var id = result.ConfigDigest.ToString();
+                var id = BuildMetadata.ImageId(result);
                 if (silent)
                 {
                     await output.WriteLineAsync(id);
@@ -100,6 +107,11 @@ internal sealed class BuildCommand(CliHost host) : ICliCommand
                 if (parseResult.GetValue(iidfile) is { } iid)
                 {
                     await File.WriteAllTextAsync(iid, id, cancellationToken);
+                }
+
+                if (parseResult.GetValue(metadataFile) is { } metadata)
+                {
+                    await BuildMetadata.WriteAsync(metadata, result, DateTimeOffset.UtcNow, cancellationToken);
                 }
 
                 return CommandLineApp.Success;

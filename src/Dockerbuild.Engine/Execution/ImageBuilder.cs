@@ -174,6 +174,6 @@ public sealed class ImageBuilder
         var manifest = RawJson<ImageManifest>.Create(new ImageManifest(configBlob, final.Layers) { MediaType = MediaTypes.OciManifest });
         var manifestBlob = await store.Blobs.WriteAsync(manifest, MediaTypes.OciManifest, cancellationToken).ConfigureAwait(false);
         await store.AddAsync(manifestBlob.Digest, tags, cancellationToken).ConfigureAwait(false);
-        return new BuildResult(manifestBlob.Digest, configBlob.Digest, manifestBlob, config, tags);
+        return new BuildResult(manifestBlob.Digest, configBlob.Digest, manifestBlob, config, tags) { SourceDateEpoch = session.SourceDateEpoch };
     }
 }
