@@ -126,7 +126,7 @@ internal sealed class BuildCommand(CliHost host) : ICliCommand
                 await error.WriteLineAsync("ERROR: " + e.Message);
                 return CommandLineApp.Failure;
             }
-            catch (Exception e) when (e is BuildException or ContainerRuntimeException or MountException or ImageNotFoundException or RegistryException or UnsafeLayerException)
+            catch (Exception e) when (e is BuildException or Dockerfile.DockerfileException or ContainerRuntimeException or MountException or ImageNotFoundException or RegistryException or UnsafeLayerException)
             {
                 await error.WriteLineAsync("ERROR: " + e.Message);
                 return CommandLineApp.Failure;

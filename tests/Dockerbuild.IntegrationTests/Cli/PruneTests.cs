@@ -84,9 +84,10 @@ public sealed class PruneTests
     public async Task APruneDuringABuildWaitsForItAndTheBuildSucceeds()
     {
         using var cli = new DockerbuildProcess();
-        // The RUN holds the build until the test creates "go" in the context, which it sees through a bind mount.
+        // The RUN holds the build until the test creates "go" in the context, which it sees through a bind
+        // mount; its quoted marker prints as "started" only once it runs, not in the step's title.
         var context = await BusyboxContext.CreateAsync(cli.Home, BusyboxContext.Base
-            + "RUN --mount=type=bind,target=/ctx echo started; while [ ! -e /ctx/go ]; do sleep 0.1; done; echo done > /done\n");
+            + "RUN --mount=type=bind,target=/ctx echo \"sta\"rted; while [ ! -e /ctx/go ]; do sleep 0.1; done; echo done > /done\n");
         using var build = cli.Start("build", "--progress=plain", "-t", "app:1", context);
         await build.WaitForLineAsync("started");
 

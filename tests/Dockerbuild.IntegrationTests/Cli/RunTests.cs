@@ -99,10 +99,7 @@ public sealed class RunTests
     public async Task AnImageMissingLocallyIsPulledAndAnUnreachableRegistryIsOneError()
     {
         using var cli = new DockerbuildProcess();
-        using var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        closed.Start();
-        var port = ((System.Net.IPEndPoint)closed.LocalEndpoint).Port;
-        closed.Stop();
+        var port = Dockerbuild.Testing.Registry.LoopbackPort.Next();
 
         var result = await cli.RunAsync("run", $"127.0.0.1:{port}/missing/image:1", "true");
 

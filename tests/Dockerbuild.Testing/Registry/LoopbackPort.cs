@@ -3,8 +3,8 @@ using System.Net.Sockets;
 
 namespace Dockerbuild.Testing.Registry;
 
-/// <summary>Free loopback ports for components that cannot bind port 0 themselves.</summary>
-internal static class LoopbackPort
+/// <summary>Free loopback ports: for components that cannot bind port 0 themselves, or, left unbound, an unreachable registry.</summary>
+public static class LoopbackPort
 {
     public static int Next()
     {
