@@ -32,10 +32,21 @@ internal sealed class BuildCommand : ICliCommand
         var iidfile = new Option<string?>("--iidfile") { Description = "Write the image ID to this file" };
         var outputs = new Option<string[]>("--output", "-o") { Description = "type=oci,dest=DIR | type=docker,dest=FILE | type=registry", AllowMultipleArgumentsPerToken = false };
         var push = new Option<bool>("--push") { Description = "Push the tags to their registries (--output type=registry)" };
+        var allow = new Option<string[]>("--allow") { Description = "Allow extra privileged entitlement (network.host, security.insecure)", AllowMultipleArgumentsPerToken = false };
+        allow.Validators.Add(result =>
+        {
+            foreach (var value in result.GetValueOrDefault<string[]>() ?? [])
+            {
+                if (value is not ("network.host" or "security.insecure"))
+                {
+                    result.AddError($"invalid entitlement: {value}");
+                }
+            }
+        });
 
         var command = new Command("build", "Build an image from a Dockerfile")
         {
-            context, file, tags, buildArgs, target, noCache, noCacheFilter, pull, labels, platform, secrets, buildContexts, progress, quiet, iidfile, outputs, push,
+            context, file, tags, buildArgs, target, noCache, noCacheFilter, pull, labels, platform, secrets, buildContexts, progress, quiet, iidfile, outputs, push, allow,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -67,6 +78,7 @@ internal sealed class BuildCommand : ICliCommand
                     Secrets = [.. (parseResult.GetValue(secrets) ?? []).Select(BuildSecret.Parse)],
                     NamedContexts = Pairs(parseResult.GetValue(buildContexts), fromEnvironment: false),
                     Outputs = [.. parseResult.GetValue(outputs) ?? [], .. parseResult.GetValue(push) ? ["type=registry"] : Array.Empty<string>()],
+                    Allow = parseResult.GetValue(allow) ?? [],
                 };
                 BuildPlanner.CheckPlatform(request.Platform);
 
