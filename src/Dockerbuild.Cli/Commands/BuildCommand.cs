@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Dockerbuild.Cli.Progress;
 using Dockerbuild.Engine;
 using Dockerbuild.Engine.Execution;
 using Dockerbuild.Engine.Planning;
@@ -26,7 +27,7 @@ internal sealed class BuildCommand : ICliCommand
         var platform = new Option<string?>("--platform") { Description = "Target platform (only linux/amd64)" };
         var secrets = new Option<string[]>("--secret") { Description = "id=ID,src=PATH or id=ID,env=VAR", AllowMultipleArgumentsPerToken = false };
         var buildContexts = new Option<string[]>("--build-context") { Description = "NAME=PATH or NAME=docker-image://REF", AllowMultipleArgumentsPerToken = false };
-        var progress = new Option<string>("--progress") { Description = "auto, plain or quiet", DefaultValueFactory = _ => "auto" };
+        var progress = new Option<string>("--progress") { Description = "auto (tty on a terminal, else plain), plain, tty or quiet", DefaultValueFactory = _ => "auto" };
         progress.AcceptOnlyFromAmong("auto", "plain", "quiet", "tty", "rawjson");
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only the image ID" };
         var iidfile = new Option<string?>("--iidfile") { Description = "Write the image ID to this file" };
@@ -54,6 +55,7 @@ internal sealed class BuildCommand : ICliCommand
             var error = parseResult.InvocationConfiguration.Error;
             var silent = parseResult.GetValue(quiet) || parseResult.GetValue(progress) == "quiet";
             string? stdinContext = null;
+            using var display = silent ? null : BuildDisplays.ForProcess(BuildDisplays.ParseMode(parseResult.GetValue(progress)), error);
             try
             {
                 var contextDirectory = parseResult.GetRequiredValue(context);
@@ -82,10 +84,9 @@ internal sealed class BuildCommand : ICliCommand
                 };
                 BuildPlanner.CheckPlatform(request.Platform);
 
-                var progressWriter = silent ? null : new PlainProgress(error);
                 using var registry = new RegistryClient(RegistryClientOptions.FromEnvironment());
                 var store = ImageStore.OpenDefault();
-                var builder = new ImageBuilder(store, new BuildEngineOptions { Progress = progressWriter, Registry = registry });
+                var builder = new ImageBuilder(store, new BuildEngineOptions { Progress = display, Registry = registry });
                 var result = await builder.BuildAsync(request, cancellationToken);
 
                 var id = result.ConfigDigest.ToString();
@@ -95,15 +96,7 @@ internal sealed class BuildCommand : ICliCommand
                 }
                 else
                 {
-                    await error.WriteLineAsync();
-                    await error.WriteLineAsync("#0 exporting to image");
-                    await error.WriteLineAsync($"#0 writing image {id} done");
-                    foreach (var tag in result.Tags)
-                    {
-                        await error.WriteLineAsync($"#0 naming to {tag} done");
-                    }
-
-                    await error.WriteLineAsync($"#0 DONE manifest {result.ManifestDigest}");
+                    display?.Finish(id, [.. result.Tags.Select(t => t.ToString())], result.ManifestDigest.ToString());
                 }
 
                 if (parseResult.GetValue(iidfile) is { } iid)
@@ -115,6 +108,7 @@ internal sealed class BuildCommand : ICliCommand
             }
             catch (BuildStepException e)
             {
+                display?.Fail();
                 foreach (var line in e.OutputTail)
                 {
                     await error.WriteLineAsync(line);
@@ -125,6 +119,7 @@ internal sealed class BuildCommand : ICliCommand
             }
             catch (Exception e) when (e is BuildException or ContainerRuntimeException or MountException or ImageNotFoundException or RegistryException or UnsafeLayerException)
             {
+                display?.Fail();
                 await error.WriteLineAsync("ERROR: " + e.Message);
                 return CommandLineApp.Failure;
             }
