@@ -201,12 +201,12 @@ internal sealed class StageExecutor(BuildSession session)
             key = CacheKey.Compute("", ["image", image.Manifest.Digest.ToString()]);
         }
 
-        var env = (config.Config.Env ?? []).Select(e =>
+        if (planned.BaseStage is null)
         {
-            var eq = e.IndexOf('=', StringComparison.Ordinal);
-            return eq < 0 ? new KeyValuePair<string, string>(e, "") : new KeyValuePair<string, string>(e[..eq], e[(eq + 1)..]);
-        });
-        return new StageState(config, layers, session.Plan.GlobalScope.EnterStage(env), key);
+            session.Lint?.RecordBase(planned.BaseName, config);
+        }
+
+        return new StageState(config, layers, session.Plan.GlobalScope.EnterStage(ConfigEnvironment.Parse(config.Config.Env)), key);
     }
 
     /// <summary>BuildKit's emptyImage: what scratch and a directory base start from (no inherited config).</summary>
