@@ -82,7 +82,7 @@ internal sealed class CopyHandler(BuildSession session, BaseImageResolver bases)
 
         if (session.Request.NamedContexts.TryGetValue(from, out var named) && NamedContexts.Directory(named) is { } directory)
         {
-            return (new DirectoryFileSystem(directory, ownedByRoot: true), from);
+            return (await NamedContexts.FileSystemAsync(directory, cancellationToken).ConfigureAwait(false), from);
         }
 
         IReadOnlyList<Descriptor> layers;

@@ -10,4 +10,17 @@ internal static class NamedContexts
 
     public static string? Directory(string value) =>
         ImageReference(value) is null ? Path.GetFullPath(value) : null;
+
+    /// <summary>A directory context as BuildKit reads it: its own .dockerignore applied, every file owned by 0:0.</summary>
+    public static async Task<Context.ISourceFileSystem> FileSystemAsync(string directory, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await Context.BuildContext.FromDirectoryAsync(directory, null, cancellationToken).ConfigureAwait(false)).FileSystem;
+        }
+        catch (DirectoryNotFoundException e)
+        {
+            throw new BuildException($"named build context directory {directory} does not exist", e);
+        }
+    }
 }

@@ -293,7 +293,7 @@ internal sealed class RunMountResolver(BuildSession session, BaseImageResolver b
         }
         else if (session.Request.NamedContexts.TryGetValue(from, out var named) && NamedContexts.Directory(named) is { } path)
         {
-            directory = new DirectoryFileSystem(path, ownedByRoot: true);
+            directory = await NamedContexts.FileSystemAsync(path, cancellationToken).ConfigureAwait(false);
         }
 
         if (directory is not null)

@@ -209,6 +209,18 @@ internal sealed class StageExecutor(BuildSession session)
         return new StageState(config, layers, session.Plan.GlobalScope.EnterStage(ConfigEnvironment.Parse(config.Config.Env)), key);
     }
 
+    private static async Task<Context.ISourceFileSystem> FromDirectoryAsync(Stage stage, string directory, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await NamedContexts.FileSystemAsync(directory, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BuildException e)
+        {
+            throw new DockerfileException(stage.Span, e.Message, e);
+        }
+    }
+
     /// <summary>BuildKit's emptyImage: what scratch and a directory base start from (no inherited config).</summary>
     private static ImageConfig EmptyConfig => new()
     {
@@ -227,21 +239,17 @@ internal sealed class StageExecutor(BuildSession session)
 
     /// <summary>
     /// FROM a named context that is a directory: as BuildKit's local source, its files (owned by 0:0, as
-    /// the client sends them) are the root filesystem, one layer, over an empty config. The layer is
+    /// the client sends them, less what its .dockerignore excludes) are the root filesystem, one layer,
+    /// over an empty config. The layer is
     /// cached on the directory's content digest, so an unchanged directory is not written again.
     /// </summary>
     private async Task<(ImageConfig Config, IReadOnlyList<Descriptor> Layers, string Key)> LocalBaseAsync(Stage stage, string name, string directory, CancellationToken cancellationToken)
     {
-        if (!Directory.Exists(directory))
-        {
-            throw new DockerfileException(stage.Span, $"FROM {name}: build context directory {directory} does not exist");
-        }
-
         await using var plan = await session.Copier.PlanAsync(new Execution.Copy.CopyRequest
         {
             Sources = ["."],
             Destination = "/",
-            Source = new Context.DirectoryFileSystem(directory, ownedByRoot: true),
+            Source = await FromDirectoryAsync(stage, directory, cancellationToken).ConfigureAwait(false),
             SourceName = name,
             CreatedTime = session.Now(),
         }, cancellationToken).ConfigureAwait(false);

@@ -67,4 +67,38 @@ public sealed class NamedContextTests
         Assert.Equal("named\n", await File.ReadAllTextAsync(Path.Combine(rootfs, "copied"), TestContext.Current.CancellationToken));
         Assert.Equal("named\n", await File.ReadAllTextAsync(Path.Combine(rootfs, "mounted"), TestContext.Current.CancellationToken));
     }
+
+    /// <summary>BuildKit reads a named local context's own .dockerignore and sends only what it keeps.</summary>
+    [Fact]
+    public async Task ANamedContextsOwnDockerignoreApplies()
+    {
+        using var f = await BuildFixture.CreateAsync();
+        var named = BusyboxRootfs.Create(Path.Combine(f.Context, "..", "base-dir"));
+        await File.WriteAllTextAsync(Path.Combine(named, ".dockerignore"), "secret.txt\n", TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(named, "secret.txt"), "no\n", TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(named, "kept.txt"), "yes\n", TestContext.Current.CancellationToken);
+
+        var result = await f.BuildAsync("""
+            FROM base
+            COPY --from=base / /copy/
+            RUN ls /copy > /listing
+            """, r => r with { NamedContexts = new Dictionary<string, string> { ["base"] = named } });
+
+        var rootfs = await f.ExtractAsync(result);
+        Assert.False(File.Exists(Path.Combine(rootfs, "secret.txt")));
+        Assert.True(File.Exists(Path.Combine(rootfs, "kept.txt")));
+        Assert.False(File.Exists(Path.Combine(rootfs, "copy", "secret.txt")));
+        Assert.True(File.Exists(Path.Combine(rootfs, "copy", "kept.txt")));
+    }
+
+    [Fact]
+    public async Task AMissingNamedContextDirectoryIsAClearError()
+    {
+        using var f = await BuildFixture.CreateAsync();
+        var error = await Assert.ThrowsAsync<Dockerfile.DockerfileException>(() => f.BuildAsync(
+            "FROM base\n", r => r with { NamedContexts = new Dictionary<string, string> { ["base"] = "/nonexistent/dir" } }));
+
+        Assert.StartsWith("Dockerfile:1:", error.Message, StringComparison.Ordinal);
+        Assert.Contains("named build context directory /nonexistent/dir does not exist", error.Message, StringComparison.Ordinal);
+    }
 }
