@@ -107,7 +107,11 @@ internal sealed class RunMountResolver(BuildSession session, BaseImageResolver b
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         await File.WriteAllBytesAsync(file, value, cancellationToken).ConfigureAwait(false);
         File.SetUnixFileMode(file, (UnixFileMode)(mount.Mode ?? 0b100_000_000));
-        UnixFiles.LChown(file, (int)(mount.Uid ?? 0), (int)(mount.Gid ?? 0));
+        if (mount.Uid is not null || mount.Gid is not null)
+        {
+            // Only when asked: a rootless build's files are already root's inside the container.
+            UnixFiles.LChown(file, (int)(mount.Uid ?? 0), (int)(mount.Gid ?? 0));
+        }
         var target = mount.Target is { Length: > 0 } ? Target(run, mount, set) : "/run/secrets/" + BaseName(id);
         set.Mounts.Add(ContainerMount.Bind(file, target, readOnly: true));
     }

@@ -67,7 +67,7 @@ public sealed class RunMountTests
     }
 
     [Fact]
-    public async Task ARelativeTargetIsUnderTheWorkdirAndBindFromAStageWorks()
+    public async Task ARelativeTargetIsUnderTheWorkdirAndBindFromAStageOrImageWorks()
     {
         using var f = await BuildFixture.CreateAsync();
         await File.WriteAllTextAsync(Path.Combine(f.Context, "input.txt"), "bound\n", TestContext.Current.CancellationToken);
@@ -78,11 +78,13 @@ public sealed class RunMountTests
             WORKDIR /w
             RUN --mount=type=bind,source=input.txt,target=in.txt cat /w/in.txt > /rel
             RUN --mount=type=bind,from=other,source=/staged,target=/m/staged cat /m/staged > /from-stage
+            RUN --mount=type=bind,from=busybox:test,source=/etc,target=/img grep -c builder /img/passwd > /from-image
             """);
 
         var rootfs = await f.ExtractAsync(result);
         Assert.Equal("bound\n", await File.ReadAllTextAsync(Path.Combine(rootfs, "rel"), TestContext.Current.CancellationToken));
         Assert.Equal("staged\n", await File.ReadAllTextAsync(Path.Combine(rootfs, "from-stage"), TestContext.Current.CancellationToken));
+        Assert.Equal("1\n", await File.ReadAllTextAsync(Path.Combine(rootfs, "from-image"), TestContext.Current.CancellationToken));
         Assert.False(File.Exists(Path.Combine(rootfs, "w", "in.txt")));
     }
 
