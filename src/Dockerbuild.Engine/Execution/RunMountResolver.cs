@@ -119,7 +119,8 @@ internal sealed class RunMountResolver(BuildSession session, BaseImageResolver b
     private async Task AddCacheAsync(RunInstruction run, RunMount mount, RunMountSet set, CancellationToken cancellationToken)
     {
         var target = Target(run, mount, set);
-        var id = mount.Id ?? target;
+        // BuildKit's cache id is "<BUILDKIT_CACHE_MOUNT_NS>/<id or target>".
+        var id = (session.Request.BuildArgs.TryGetValue("BUILDKIT_CACHE_MOUNT_NS", out var ns) ? ns : "") + "/" + (mount.Id ?? target);
         var source = mount.From is null ? "" : await IdentityAsync(run, mount.From, mount.Source, cancellationToken).ConfigureAwait(false);
         var owner = string.Create(CultureInfo.InvariantCulture, $"{mount.Mode}:{mount.Uid}:{mount.Gid}");
         var directory = Path.Combine(session.StoreRoot, "cache", "mounts", Hash(id + "\n" + source + "\n" + owner));

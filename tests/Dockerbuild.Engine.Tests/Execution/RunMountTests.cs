@@ -49,6 +49,20 @@ public sealed class RunMountTests
     }
 
     [Fact]
+    public async Task BuildkitCacheMountNsSeparatesCaches()
+    {
+        using var f = await BuildFixture.CreateAsync();
+        const string dockerfile = "FROM busybox:test\nRUN --mount=type=cache,target=/c (cat /c/n 2>/dev/null || echo none) > /seen && echo filled > /c/n\n";
+        await f.BuildAsync(dockerfile, r => r with { BuildArgs = new Dictionary<string, string> { ["BUILDKIT_CACHE_MOUNT_NS"] = "one" } });
+
+        var other = await f.BuildAsync(dockerfile, r => r with { BuildArgs = new Dictionary<string, string> { ["BUILDKIT_CACHE_MOUNT_NS"] = "two" }, NoCache = true });
+        var same = await f.BuildAsync(dockerfile, r => r with { BuildArgs = new Dictionary<string, string> { ["BUILDKIT_CACHE_MOUNT_NS"] = "one" }, NoCache = true });
+
+        Assert.Equal("none\n", await File.ReadAllTextAsync(Path.Combine(await f.ExtractAsync(other), "seen"), TestContext.Current.CancellationToken));
+        Assert.Equal("filled\n", await File.ReadAllTextAsync(Path.Combine(await f.ExtractAsync(same), "seen"), TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task ACacheMountGetsModeAndOwnerAndEverySharingModeWorks()
     {
         using var f = await BuildFixture.CreateAsync();
