@@ -25,6 +25,7 @@ internal sealed class TtyProgress : IBuildDisplay
     private readonly List<StepView> steps = [];
     private readonly Dictionary<int, StepView> byNumber = [];
     private readonly List<string> warnings = [];
+    private readonly CheckWarnings checks = new();
     private readonly Timer? ticker;
     private int drawn;
     private bool finished;
@@ -50,7 +51,7 @@ internal sealed class TtyProgress : IBuildDisplay
         ArgumentNullException.ThrowIfNull(value);
         lock (gate)
         {
-            if (finished)
+            if (finished || checks.TryAdd(value))
             {
                 return;
             }
@@ -141,6 +142,8 @@ internal sealed class TtyProgress : IBuildDisplay
             {
                 writer.WriteLine("WARNING: " + warning);
             }
+
+            checks.WriteTo(writer);
 
             writer.Flush();
         }

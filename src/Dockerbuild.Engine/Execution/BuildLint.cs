@@ -9,7 +9,7 @@ namespace Dockerbuild.Engine.Execution;
 /// <summary>
 /// The build checks BuildKit runs during a build, fed what the engine learned while building: the
 /// config of each external base image (its env for UndefinedVar, its SHELL for JSONArgsRecommended).
-/// Findings become warnings (<c>JSONArgsRecommended: ... (line 4)</c>); under <c># check=error=true</c>
+/// Findings are reported as check warnings (<c>JSONArgsRecommended: ... (line 4)</c>); under <c># check=error=true</c>
 /// they fail the build with BuildKit's "lint violation found for rules: ...".
 /// </summary>
 internal sealed class BuildLint(DockerfileSyntax syntax, BoundDockerfile dockerfile)
@@ -29,7 +29,7 @@ internal sealed class BuildLint(DockerfileSyntax syntax, BoundDockerfile dockerf
             name => bases.TryGetValue(name, out var config) ? config.Config.Shell : null);
         foreach (var finding in findings)
         {
-            session.Report(new BuildEvent(BuildEventKind.Warning, 0, $"{finding.RuleName}: {finding.Message} (line {finding.Span.StartLine})"));
+            session.Report(new BuildEvent(BuildEventKind.CheckWarning, 0, $"{finding.RuleName}: {finding.Message} (line {finding.Span.StartLine})"));
         }
 
         var violated = findings.Where(f => f.IsError).Select(f => f.RuleName).Distinct(StringComparer.Ordinal).ToList();

@@ -161,6 +161,34 @@ public sealed class BuildDisplayTests
             display.Render());
     }
 
+    /// <summary>buildx lists build check findings after the build (or before its error), in both modes.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void CheckFindingsAreListedWhenTheBuildEnds(bool tty)
+    {
+        using var output = new StringWriter();
+        using var display = BuildDisplays.Create(tty ? BuildProgressMode.Tty : BuildProgressMode.Plain, output, false, null, () => Wide)!;
+        display.Report(new BuildEvent(BuildEventKind.Started, 1, "[1/1] FROM scratch"));
+        display.Report(new BuildEvent(BuildEventKind.CheckWarning, 0, "JSONArgsRecommended: JSON arguments recommended for CMD to prevent unintended behavior related to OS signals (line 2)"));
+        display.Report(new BuildEvent(BuildEventKind.CheckWarning, 0, "UndefinedVar: Usage of undefined variable '$X' (line 3)"));
+        display.Report(new BuildEvent(BuildEventKind.Done, 1, "", TimeSpan.FromSeconds(0.1)));
+        Assert.DoesNotContain("warnings found", output.ToString(), StringComparison.Ordinal);
+
+        display.Fail();
+
+        Assert.EndsWith(
+            """
+
+             2 warnings found:
+             - JSONArgsRecommended: JSON arguments recommended for CMD to prevent unintended behavior related to OS signals (line 2)
+             - UndefinedVar: Usage of undefined variable '$X' (line 3)
+
+            """.ReplaceLineEndings("\n"),
+            output.ToString().ReplaceLineEndings("\n"),
+            StringComparison.Ordinal);
+    }
+
     private static void Feed(IBuildDisplay display, Action<TimeSpan>? advance = null)
     {
         advance?.Invoke(TimeSpan.Zero);

@@ -19,7 +19,7 @@ public sealed class BuildLintTests
 
         await f.BuildAsync("FROM parent:1\nENV A=$FROM_BASE B=$MISSING\n");
 
-        var warning = Assert.Single(f.Events, e => e.Kind == BuildEventKind.Warning);
+        var warning = Assert.Single(f.Events, e => e.Kind == BuildEventKind.CheckWarning);
         Assert.Equal("UndefinedVar: Usage of undefined variable '$MISSING' (line 2)", warning.Text);
     }
 
@@ -31,10 +31,10 @@ public sealed class BuildLintTests
         f.Events.Clear();
 
         await f.BuildAsync("FROM shell:1\nCMD echo hi\n");
-        Assert.DoesNotContain(f.Events, e => e.Kind == BuildEventKind.Warning);
+        Assert.DoesNotContain(f.Events, e => e.Kind == BuildEventKind.CheckWarning);
 
         await f.BuildAsync("FROM busybox:test\nCMD echo hi\n");
-        var warning = Assert.Single(f.Events, e => e.Kind == BuildEventKind.Warning);
+        var warning = Assert.Single(f.Events, e => e.Kind == BuildEventKind.CheckWarning);
         Assert.Equal("JSONArgsRecommended: JSON arguments recommended for CMD to prevent unintended behavior related to OS signals (line 2)", warning.Text);
     }
 
