@@ -18,6 +18,14 @@ internal static class BuildDisplays
         _ => throw new ArgumentException($"invalid progress mode \"{text}\" (expected auto, plain, tty or quiet)", nameof(text)),
     };
 
+    /// <summary>buildx's default for --progress: BUILDKIT_PROGRESS when it names a mode, else auto.</summary>
+    public static string DefaultMode(Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var value = environment("BUILDKIT_PROGRESS");
+        return value?.ToLowerInvariant() is "auto" or "plain" or "tty" or "quiet" or "rawjson" ? value.ToLowerInvariant() : "auto";
+    }
+
     /// <param name="isTerminal">Whether <paramref name="writer"/> is a terminal (the process's stderr not redirected).</param>
     /// <param name="term">The TERM variable.</param>
     public static IBuildDisplay? Create(BuildProgressMode mode, TextWriter writer, bool isTerminal, string? term, Func<ConsoleSize> size) => mode switch

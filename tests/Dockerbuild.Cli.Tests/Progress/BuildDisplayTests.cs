@@ -33,6 +33,14 @@ public sealed class BuildDisplayTests
         Assert.IsType<TtyProgress>(BuildDisplays.Create(BuildProgressMode.Tty, TextWriter.Null, false, null, () => Wide));
     }
 
+    [Theory]
+    [InlineData(null, "auto")]
+    [InlineData("plain", "plain")]
+    [InlineData("TTY", "tty")]
+    [InlineData("fancy", "auto")]
+    public void BuildkitProgressSetsTheDefault(string? value, string expected) =>
+        Assert.Equal(expected, BuildDisplays.DefaultMode(name => name == "BUILDKIT_PROGRESS" ? value : null));
+
     [Fact]
     public void WithoutATerminalTheOutputIsPlainLines()
     {
