@@ -1,9 +1,6 @@
-using Dockerbuild.Oci.Unix;
-using System.Security.Cryptography;
 using System.Text;
 using Dockerbuild.Dockerfile;
 using Dockerbuild.Dockerfile.Instructions;
-using Dockerbuild.Engine.Planning;
 using Dockerbuild.Engine.Runtime;
 using Dockerbuild.Oci;
 

@@ -189,7 +189,7 @@ internal sealed class StageExecutor(BuildSession session)
             Oci.Storage.LocalImage image;
             try
             {
-                image = await bases.ResolveAsync(NamedImage(stage, planned.BaseName), session.Request.Pull, cancellationToken).ConfigureAwait(false);
+                image = await bases.ResolveAsync(NamedImage(planned.BaseName), session.Request.Pull, cancellationToken).ConfigureAwait(false);
             }
             catch (BuildException e)
             {
@@ -231,7 +231,7 @@ internal sealed class StageExecutor(BuildSession session)
     };
 
     /// <summary>--build-context NAME=docker-image://REF replaces an image FROM names, as in BuildKit.</summary>
-    private string NamedImage(Stage stage, string baseName) =>
+    private string NamedImage(string baseName) =>
         session.Request.NamedContexts.TryGetValue(baseName, out var named) && NamedContexts.ImageReference(named) is { } image ? image : baseName;
 
     private string? LocalContext(string baseName) =>
@@ -240,8 +240,9 @@ internal sealed class StageExecutor(BuildSession session)
     /// <summary>
     /// FROM a named context that is a directory: as BuildKit's local source, its files (owned by 0:0, as
     /// the client sends them, less what its .dockerignore excludes) are the root filesystem, one layer,
-    /// over an empty config. The layer is
-    /// cached on the directory's content digest, so an unchanged directory is not written again.
+    /// over an empty config. The layer is cached on the directory's content digest, so an unchanged
+    /// directory is not written again. Its history entry comes first here; BuildKit's exporter appends
+    /// the entries of layers without one at the end instead.
     /// </summary>
     private async Task<(ImageConfig Config, IReadOnlyList<Descriptor> Layers, string Key)> LocalBaseAsync(Stage stage, string name, string directory, CancellationToken cancellationToken)
     {
