@@ -19,14 +19,45 @@ internal sealed class BuildLint(DockerfileSyntax syntax, BoundDockerfile dockerf
     /// <summary>Remembers the config a FROM resolved, by the base name as expanded with the global args.</summary>
     public void RecordBase(string baseName, ImageConfig config) => bases[baseName] = config;
 
-    public void Run(BuildSession session)
+    /// <summary>
+    /// BuildKit lints while converting, before anything runs, so <c># check=error=true</c> stops a build
+    /// early. Here that early pass knows the bases the local store already holds (not under --pull,
+    /// where they may change); it only fails, leaving the reporting to <see cref="Run"/>.
+    /// </summary>
+    public async Task CheckBeforeBuildAsync(BuildSession session, BaseImageResolver resolver, CancellationToken cancellationToken)
     {
-        var findings = BuildChecks.Run(
+        var known = new Dictionary<string, ImageConfig>(StringComparer.Ordinal);
+        if (!session.Request.Pull)
+        {
+            foreach (var planned in session.Plan.Stages.Where(s => s.BaseStage is null && !known.ContainsKey(s.BaseName)))
+            {
+                var name = session.Request.NamedContexts.TryGetValue(planned.BaseName, out var named) ? NamedContexts.ImageReference(named) : planned.BaseName;
+                if (name is not null && await resolver.TryOpenLocalAsync(name, cancellationToken).ConfigureAwait(false) is { } image)
+                {
+                    known[planned.BaseName] = image.Config.Value;
+                }
+            }
+        }
+
+        var findings = Findings(session, known);
+        if (findings.Any(f => f.IsError))
+        {
+            Report(session, findings);
+        }
+    }
+
+    public void Run(BuildSession session) => Report(session, Findings(session, bases));
+
+    private IReadOnlyList<CheckFinding> Findings(BuildSession session, IReadOnlyDictionary<string, ImageConfig> configs) =>
+        BuildChecks.Run(
             syntax,
             dockerfile,
             session.Request.BuildArgs,
-            name => bases.TryGetValue(name, out var config) ? ConfigEnvironment.Parse(config.Config.Env).ToDictionary(StringComparer.Ordinal) : null,
-            name => bases.TryGetValue(name, out var config) ? config.Config.Shell : null);
+            name => configs.TryGetValue(name, out var config) ? ConfigEnvironment.Parse(config.Config.Env).ToDictionary(StringComparer.Ordinal) : null,
+            name => configs.TryGetValue(name, out var config) ? config.Config.Shell : null);
+
+    private static void Report(BuildSession session, IReadOnlyList<CheckFinding> findings)
+    {
         foreach (var finding in findings)
         {
             session.Report(new BuildEvent(BuildEventKind.CheckWarning, 0, $"{finding.RuleName}: {finding.Message} (line {finding.Span.StartLine})"));

@@ -60,6 +60,11 @@ public sealed class ImageBuilder
         {
             Lint = options.RunChecks ? new BuildLint(syntax, dockerfile) : null,
         };
+        if (session.Lint is { } lint)
+        {
+            await lint.CheckBeforeBuildAsync(session, new BaseImageResolver(store, options.Registry), cancellationToken).ConfigureAwait(false);
+        }
+
         var executor = new StageExecutor(session);
         using var gate = new SemaphoreSlim(Math.Max(1, options.MaxParallelStages));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

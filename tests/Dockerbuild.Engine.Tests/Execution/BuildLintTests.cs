@@ -39,12 +39,14 @@ public sealed class BuildLintTests
     }
 
     [Fact]
-    public async Task CheckErrorTrueFailsTheBuild()
+    public async Task CheckErrorTrueFailsTheBuildBeforeAnythingRuns()
     {
         using var f = await BuildFixture.CreateAsync();
-        var error = await Assert.ThrowsAsync<BuildException>(() => f.BuildAsync("# check=error=true\nFROM busybox:test\nCMD echo hi\n", r => r with { Tags = ["linted:1"] }));
+        var error = await Assert.ThrowsAsync<BuildException>(() => f.BuildAsync("# check=error=true\nFROM busybox:test\nRUN touch /x\nCMD echo hi\n", r => r with { Tags = ["linted:1"] }));
 
         Assert.Equal("lint violation found for rules: JSONArgsRecommended", error.Message);
+        Assert.Equal(0, f.LastRunCount);
+        Assert.Single(f.Events, e => e.Kind == BuildEventKind.CheckWarning);
         Assert.Null(await f.Store.FindAsync("linted:1", TestContext.Current.CancellationToken));
     }
 }
