@@ -61,6 +61,45 @@ public sealed class BuildCommandTests : IDisposable
         Assert.Equal(fromDirectory, fromStdin);
     }
 
+    [Fact]
+    public async Task AutoProgressWithoutATerminalIsPlainAndTtyEndsWithTheFinishedFrame()
+    {
+        var context = await ContextAsync("RUN [\"/bin/busybox\", \"echo\", \"tty line\"]\nCMD echo hi");
+
+        var (code, _, plain) = await RunAsync("build", context);
+        Assert.True(code == 0, plain);
+        Assert.Contains("#1 [1/4] FROM scratch", plain, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', plain);
+        Assert.EndsWith("\n 1 warning found:\n - JSONArgsRecommended: JSON arguments recommended for CMD to prevent unintended behavior related to OS signals (line 4)\n", plain, StringComparison.Ordinal);
+
+        var (ttyCode, _, tty) = await RunAsync("build", "--progress=tty", "--no-cache", context);
+        Assert.True(ttyCode == 0, tty);
+        Assert.Contains("\u001b[2K[+] Building ", tty, StringComparison.Ordinal);
+        var final = tty[tty.LastIndexOf("[+] Building", StringComparison.Ordinal)..];
+        Assert.Matches(@"^\[\+\] Building \d+\.\ds \(5/5\) FINISHED\n", final);
+        Assert.Matches(@" => \[3/4\] RUN \[""/bin/busybox"", ""echo"", ""tty line""\] +\d+\.\ds\n", final);
+        Assert.Contains(" 1 warning found:", final, StringComparison.Ordinal);
+        Assert.Contains(" => => writing image sha256:", final, StringComparison.Ordinal);
+        Assert.DoesNotContain("#1 ", tty, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnInsecureRunNeedsAllow()
+    {
+        var context = await ContextAsync("RUN --security=insecure [\"/bin/busybox\", \"true\"]");
+
+        var (refused, _, error) = await RunAsync("build", context);
+        Assert.Equal(1, refused);
+        Assert.Contains("security.insecure is not allowed", error, StringComparison.Ordinal);
+
+        var (allowed, _, output) = await RunAsync("build", "--allow", "security.insecure", context);
+        Assert.True(allowed == 0, output);
+
+        var (invalid, _, usage) = await RunAsync("build", "--allow", "nope", context);
+        Assert.NotEqual(0, invalid);
+        Assert.Contains("invalid entitlement: nope", usage, StringComparison.Ordinal);
+    }
+
     /// <summary>A context holding busybox and a Dockerfile that copies it into scratch, then <paramref name="run"/>.</summary>
     private async Task<string> ContextAsync(string run)
     {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Dockerbuild.Cli.Commands.Images;
+using Dockerbuild.Cli.Progress;
 using Dockerbuild.Engine;
 using Dockerbuild.Engine.Execution;
 using Dockerbuild.Engine.Planning;
@@ -27,17 +28,28 @@ internal sealed class BuildCommand(CliHost host) : ICliCommand
         var platform = new Option<string?>("--platform") { Description = "Target platform (only linux/amd64)" };
         var secrets = new Option<string[]>("--secret") { Description = "id=ID,src=PATH or id=ID,env=VAR", AllowMultipleArgumentsPerToken = false };
         var buildContexts = new Option<string[]>("--build-context") { Description = "NAME=PATH or NAME=docker-image://REF", AllowMultipleArgumentsPerToken = false };
-        var progress = new Option<string>("--progress") { Description = "auto, plain or quiet", DefaultValueFactory = _ => "auto" };
+        var progress = new Option<string>("--progress") { Description = "auto (tty on a terminal, else plain), plain, tty or quiet", DefaultValueFactory = _ => BuildDisplays.DefaultMode(Environment.GetEnvironmentVariable) };
         progress.AcceptOnlyFromAmong("auto", "plain", "quiet", "tty", "rawjson");
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only the image ID" };
         var iidfile = new Option<string?>("--iidfile") { Description = "Write the image ID to this file" };
         var metadataFile = new Option<string?>("--metadata-file") { Description = "Write build result metadata to this file (buildx's JSON)" };
         var outputs = new Option<string[]>("--output", "-o") { Description = "type=oci,dest=DIR | type=docker,dest=FILE | type=registry", AllowMultipleArgumentsPerToken = false };
         var push = new Option<bool>("--push") { Description = "Push the tags to their registries (--output type=registry)" };
+        var allow = new Option<string[]>("--allow") { Description = "Allow extra privileged entitlement (network.host, security.insecure)", AllowMultipleArgumentsPerToken = false };
+        allow.Validators.Add(result =>
+        {
+            foreach (var value in result.GetValueOrDefault<string[]>() ?? [])
+            {
+                if (value is not ("network.host" or "security.insecure"))
+                {
+                    result.AddError($"invalid entitlement: {value}");
+                }
+            }
+        });
 
         var command = new Command("build", "Build an image from a Dockerfile")
         {
-            context, file, tags, buildArgs, target, noCache, noCacheFilter, pull, labels, platform, secrets, buildContexts, progress, quiet, iidfile, metadataFile, outputs, push,
+            context, file, tags, buildArgs, target, noCache, noCacheFilter, pull, labels, platform, secrets, buildContexts, progress, quiet, iidfile, metadataFile, outputs, push, allow,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -45,6 +57,7 @@ internal sealed class BuildCommand(CliHost host) : ICliCommand
             var error = parseResult.InvocationConfiguration.Error;
             var silent = parseResult.GetValue(quiet) || parseResult.GetValue(progress) == "quiet";
             string? stdinContext = null;
+            using var display = silent ? null : BuildDisplays.ForProcess(BuildDisplays.ParseMode(parseResult.GetValue(progress)), error);
             try
             {
                 // As buildx: no stale image ID is left behind if this build fails.
@@ -75,15 +88,14 @@ internal sealed class BuildCommand(CliHost host) : ICliCommand
                     Secrets = [.. (parseResult.GetValue(secrets) ?? []).Select(BuildSecret.Parse)],
                     NamedContexts = Pairs(parseResult.GetValue(buildContexts), fromEnvironment: false),
                     Outputs = [.. parseResult.GetValue(outputs) ?? [], .. parseResult.GetValue(push) ? ["type=registry"] : Array.Empty<string>()],
+                    Allow = parseResult.GetValue(allow) ?? [],
                 };
                 BuildPlanner.CheckPlatform(request.Platform);
 
-                var progressWriter = silent ? null : new PlainProgress(error);
                 // The global --root and --debug, and docker's credentials, as the image commands take them.
                 var images = new ImageCommandContext(parseResult, host);
                 using var registry = images.CreateRegistryClient();
-                var store = images.Store;
-                var builder = new ImageBuilder(store, new BuildEngineOptions { Progress = progressWriter, Registry = registry });
+                var builder = new ImageBuilder(images.Store, new BuildEngineOptions { Progress = display, Registry = registry });
                 var result = await builder.BuildAsync(request, cancellationToken);
 
                 var id = BuildMetadata.ImageId(result);
@@ -93,15 +105,7 @@ internal sealed class BuildCommand(CliHost host) : ICliCommand
                 }
                 else
                 {
-                    await error.WriteLineAsync();
-                    await error.WriteLineAsync("#0 exporting to image");
-                    await error.WriteLineAsync($"#0 writing image {id} done");
-                    foreach (var tag in result.Tags)
-                    {
-                        await error.WriteLineAsync($"#0 naming to {tag} done");
-                    }
-
-                    await error.WriteLineAsync($"#0 DONE manifest {result.ManifestDigest}");
+                    display?.Finish(id, [.. result.Tags.Select(t => t.ToString())], result.ManifestDigest.ToString());
                 }
 
                 if (parseResult.GetValue(iidfile) is { } iid)
@@ -118,6 +122,7 @@ internal sealed class BuildCommand(CliHost host) : ICliCommand
             }
             catch (BuildStepException e)
             {
+                display?.Fail();
                 foreach (var line in e.OutputTail)
                 {
                     await error.WriteLineAsync(line);
@@ -128,6 +133,7 @@ internal sealed class BuildCommand(CliHost host) : ICliCommand
             }
             catch (Exception e) when (e is BuildException or Dockerfile.DockerfileException or ContainerRuntimeException or MountException or ImageNotFoundException or RegistryException or UnsafeLayerException)
             {
+                display?.Fail();
                 await error.WriteLineAsync("ERROR: " + e.Message);
                 return CommandLineApp.Failure;
             }

@@ -21,12 +21,15 @@ public static class BuildChecks
     /// <param name="baseImageEnv">The environment of an external base image (by its expanded name), when
     /// known. Without it UndefinedVar cannot tell what such an image defines, so it stays silent for stages
     /// built on one rather than guess; stages on <c>scratch</c> or on earlier stages are always checked.</param>
+    /// <param name="baseImageShell">The SHELL of an external base image's config, when known: JSONArgsRecommended
+    /// does not apply to a stage whose base image sets one, as in BuildKit.</param>
     /// <exception cref="DockerfileException">The check directive is malformed.</exception>
     public static IReadOnlyList<CheckFinding> Run(
         DockerfileSyntax syntax,
         BoundDockerfile bound,
         IReadOnlyDictionary<string, string>? buildArgs = null,
-        Func<string, IReadOnlyDictionary<string, string>?>? baseImageEnv = null)
+        Func<string, IReadOnlyDictionary<string, string>?>? baseImageEnv = null,
+        Func<string, IReadOnlyList<string>?>? baseImageShell = null)
     {
         ArgumentNullException.ThrowIfNull(syntax);
         ArgumentNullException.ThrowIfNull(bound);
@@ -51,7 +54,7 @@ public static class BuildChecks
         if (StageChecks.GlobalScope(bound, buildArgs, lexer) is { } globals)
         {
             StageChecks.CheckFromArgs(bound, globals, sink);
-            new DispatchChecks(bound, globals, baseImageEnv, sink).Run();
+            new DispatchChecks(bound, globals, baseImageEnv, baseImageShell, sink).Run();
         }
 
         return sink.Sorted();

@@ -13,6 +13,7 @@ internal sealed partial class DispatchChecks(
     BoundDockerfile bound,
     BuildArgScope globals,
     Func<string, IReadOnlyDictionary<string, string>?>? baseImageEnv,
+    Func<string, IReadOnlyList<string>?>? baseImageShell,
     FindingSink sink)
 {
     private const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -60,7 +61,9 @@ internal sealed partial class DispatchChecks(
             scope = scope.SetEnv("PATH", DefaultPath);
         }
 
-        return new StageState(scope, EnvKnown: env is not null, WorkdirSet: false, ShellSet: false, null, null, null);
+        // BuildKit's JSONArgsRecommended looks at the image config's Shell, which a base image may set.
+        var shellSet = baseName != "scratch" && baseImageShell?.Invoke(baseName) is { Count: > 0 };
+        return new StageState(scope, EnvKnown: env is not null, WorkdirSet: false, ShellSet: shellSet, null, null, null);
     }
 
     private StageState Walk(Stage stage, StageState state)

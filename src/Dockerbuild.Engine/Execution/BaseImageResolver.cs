@@ -50,7 +50,8 @@ internal sealed class BaseImageResolver(ImageStore store, RegistryClient? regist
         return await store.OpenImageAsync(top.Digest.ToString(), new Platform("linux", "amd64"), cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<LocalImage?> TryOpenLocalAsync(string name, CancellationToken cancellationToken)
+    /// <summary>The image the local store holds under <paramref name="name"/>, or null; never pulls.</summary>
+    public async Task<LocalImage?> TryOpenLocalAsync(string name, CancellationToken cancellationToken)
     {
         if (await store.FindAsync(name, cancellationToken).ConfigureAwait(false) is null)
         {

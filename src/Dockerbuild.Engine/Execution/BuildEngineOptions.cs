@@ -21,4 +21,10 @@ public sealed record BuildEngineOptions
     public int MaxParallelStages { get; init; } = 2;
 
     public SnapshotKind Snapshots { get; init; } = SnapshotKind.Auto;
+
+    /// <summary>
+    /// Run the build checks as BuildKit does during a build (findings reported as warnings, a failure
+    /// under <c># check=error=true</c>), with the base images' env and shell known.
+    /// </summary>
+    public bool RunChecks { get; init; } = true;
 }

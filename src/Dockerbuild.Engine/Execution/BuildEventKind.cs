@@ -14,4 +14,6 @@ public enum BuildEventKind
     Error,
     /// <summary>A warning about the build (unused build args ...), not tied to a step.</summary>
     Warning,
+    /// <summary>A build check finding (<c>JSONArgsRecommended: ... (line 3)</c>), which buildx lists after the build.</summary>
+    CheckWarning,
 }

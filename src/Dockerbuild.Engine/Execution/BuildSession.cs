@@ -38,6 +38,9 @@ internal sealed class BuildSession
         Copier = new CopyPlanner(new ContentHasher(hashes), http, Path.Combine(WorkRoot, "copy"));
     }
 
+    /// <summary>The build checks, run when the stages are built; null when not asked for.</summary>
+    public BuildLint? Lint { get; init; }
+
     /// <summary>Content digests of context files kept across builds, saved when the build ends.</summary>
     public FileHashCache Hashes { get; }
 

@@ -80,9 +80,9 @@ internal sealed class CopyHandler(BuildSession session, BaseImageResolver bases)
             return ((await session.ContextAsync(cancellationToken).ConfigureAwait(false)).FileSystem, "context");
         }
 
-        if (session.Request.NamedContexts.TryGetValue(from, out var named) && !named.StartsWith("docker-image://", StringComparison.Ordinal))
+        if (session.Request.NamedContexts.TryGetValue(from, out var named) && NamedContexts.Directory(named) is { } directory)
         {
-            return (new DirectoryFileSystem(Path.GetFullPath(named), ownedByRoot: true), from);
+            return (await NamedContexts.FileSystemAsync(directory, cancellationToken).ConfigureAwait(false), from);
         }
 
         IReadOnlyList<Descriptor> layers;
@@ -94,7 +94,7 @@ internal sealed class CopyHandler(BuildSession session, BaseImageResolver bases)
         }
         else
         {
-            var reference = session.Request.NamedContexts.TryGetValue(from, out var image) ? image["docker-image://".Length..] : from;
+            var reference = session.Request.NamedContexts.TryGetValue(from, out var image) ? NamedContexts.ImageReference(image) ?? from : from;
             try
             {
                 var resolved = await bases.ResolveAsync(reference, session.Request.Pull, cancellationToken).ConfigureAwait(false);

@@ -68,7 +68,7 @@ public sealed class ExtractedLayers
         {
             var options = new LayerExtractOptions
             {
-                Whiteouts = Environment.IsPrivilegedProcess ? WhiteoutHandling.Overlay : WhiteoutHandling.Apply,
+                Whiteouts = WhiteoutMarkers.Needed ? WhiteoutHandling.Apply : WhiteoutHandling.Overlay,
             };
             var blob = await blobs.OpenBlobAsync(layer.Digest, cancellationToken).ConfigureAwait(false);
             await using (blob.ConfigureAwait(false))
@@ -77,6 +77,15 @@ public sealed class ExtractedLayers
                 if (result.DiffId != diffId)
                 {
                     throw new BuildException($"layer {layer.Digest} has diffID {result.DiffId}, but the image config says {diffId}");
+                }
+            }
+
+            if (WhiteoutMarkers.Needed)
+            {
+                var again = await blobs.OpenBlobAsync(layer.Digest, cancellationToken).ConfigureAwait(false);
+                await using (again.ConfigureAwait(false))
+                {
+                    await WhiteoutMarkers.WriteAsync(again, temporary, cancellationToken).ConfigureAwait(false);
                 }
             }
 

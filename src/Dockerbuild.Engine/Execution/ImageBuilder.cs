@@ -54,11 +54,20 @@ public sealed class ImageBuilder
         var tags = request.Tags.Select(t => ImageReference.TryParse(t, out var r)
             ? r.WithDefaultTag()
             : throw new BuildException($"invalid tag \"{t}\": not a valid image reference")).ToList();
-        var dockerfile = BoundDockerfile.Load(text, Path.GetFileName(path));
+        var syntax = Dockerfile.Syntax.DockerfileParser.Parse(text, Path.GetFileName(path));
+        var dockerfile = DockerfileBinder.Bind(syntax);
         var plan = BuildPlanner.Plan(dockerfile, request);
         var hashes = await FileHashCache.OpenAsync(StorePaths.Hashes(store.Blobs.Root), cancellationToken).ConfigureAwait(false);
         using var http = options.Http is null ? new HttpClient() : null;
-        var session = new BuildSession(request, plan, store, options, SourceDateEpoch(request), hashes, options.Http ?? http!);
+        var session = new BuildSession(request, plan, store, options, SourceDateEpoch(request), hashes, options.Http ?? http!)
+        {
+            Lint = options.RunChecks ? new BuildLint(syntax, dockerfile) : null,
+        };
+        if (session.Lint is { } lint)
+        {
+            await lint.CheckBeforeBuildAsync(session, new BaseImageResolver(store, options.Registry), cancellationToken).ConfigureAwait(false);
+        }
+
         var executor = new StageExecutor(session);
         using var gate = new SemaphoreSlim(Math.Max(1, options.MaxParallelStages));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -87,6 +96,7 @@ public sealed class ImageBuilder
 
         await hashes.SaveAsync(cancellationToken).ConfigureAwait(false);
         WarnUnusedBuildArgs(session, dockerfile);
+        session.Lint?.Run(session);
         var result = await ExportAsync(session, final, tags, cancellationToken).ConfigureAwait(false);
         await ImageExporter.ExportAsync(result, outputs, store.Blobs, options.Registry, cancellationToken).ConfigureAwait(false);
         return result;

@@ -1,9 +1,6 @@
-using Dockerbuild.Oci.Unix;
-using System.Security.Cryptography;
 using System.Text;
 using Dockerbuild.Dockerfile;
 using Dockerbuild.Dockerfile.Instructions;
-using Dockerbuild.Engine.Planning;
 using Dockerbuild.Engine.Runtime;
 using Dockerbuild.Oci;
 
@@ -14,7 +11,7 @@ namespace Dockerbuild.Engine.Execution;
 /// stage's env, user, workdir and mounts, and the snapshot's diff committed as a layer.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-internal sealed class RunHandler(BuildSession session)
+internal sealed class RunHandler(BuildSession session, RunMountResolver mountResolver)
 {
     public const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private const int TailLines = 20;
@@ -26,26 +23,19 @@ internal sealed class RunHandler(BuildSession session)
             throw new PlatformNotSupportedException("RUN needs Linux.");
         }
 
-        if (run.Security == RunSecurity.Insecure)
-        {
-            throw new DockerfileException(run.Span, "RUN --security=insecure is not supported: dockerbuild has no entitlement to grant it");
-        }
-
         var config = state.Config.Config;
         var privateDir = Path.Combine(session.WorkRoot, "run-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(privateDir);
-        var releases = new List<IAsyncDisposable>();
+        var set = new RunMountSet(string.IsNullOrEmpty(config.WorkingDir) ? "/" : config.WorkingDir, privateDir);
         try
         {
             var env = state.Scope.RunEnvironment.ToDictionary(StringComparer.Ordinal);
             env.TryAdd("PATH", DefaultPath);
-            var mounts = new List<ContainerMount>();
-            var args = await CommandAsync(run, config, privateDir, mounts, cancellationToken).ConfigureAwait(false);
-            var secretEnv = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var mount in run.Mounts)
+            var args = await CommandAsync(run, config, privateDir, set.Mounts, cancellationToken).ConfigureAwait(false);
+            await mountResolver.AddAllAsync(run, state, set, cancellationToken).ConfigureAwait(false);
+            if (set.SshAuthSock is { } socket)
             {
-                var expanded = RunMounts.Parse(mount.Spec, value => SpanExpansion.Expand(run.Span, () => session.Lexer.ProcessWord(value, state.Scope.Environment).Result));
-                await AddMountAsync(run, expanded, mounts, secretEnv, privateDir, releases, cancellationToken).ConfigureAwait(false);
+                env.TryAdd("SSH_AUTH_SOCK", socket);
             }
 
             var lowers = await session.Layers.GetTopFirstAsync(state.Layers, state.Config.RootFs.DiffIds, cancellationToken).ConfigureAwait(false);
@@ -57,7 +47,7 @@ internal sealed class RunHandler(BuildSession session)
                 {
                     RootfsPath = snapshot.RootfsPath,
                     Args = args,
-                    Env = [.. env.Concat(secretEnv).Select(v => v.Key + "=" + v.Value)],
+                    Env = [.. env.Where(v => !set.Env.ContainsKey(v.Key)).Concat(set.Env).Select(v => v.Key + "=" + v.Value)],
                     WorkingDirectory = string.IsNullOrEmpty(config.WorkingDir) ? "/" : config.WorkingDir,
                     User = user,
                     Network = run.Network switch
@@ -66,7 +56,8 @@ internal sealed class RunHandler(BuildSession session)
                         RunNetwork.Host => NetworkMode.Host,
                         _ => NetworkMode.Default,
                     },
-                    Mounts = mounts,
+                    Mounts = set.Mounts,
+                    Privileged = run.Security == RunSecurity.Insecure,
                 };
 
                 var tail = new Queue<string>();
@@ -99,54 +90,13 @@ internal sealed class RunHandler(BuildSession session)
         }
         finally
         {
-            foreach (var release in releases)
+            foreach (var release in set.Releases)
             {
                 await release.DisposeAsync().ConfigureAwait(false);
             }
 
             Directory.Delete(privateDir, recursive: true);
         }
-    }
-
-    /// <summary>
-    /// What a RUN reads beyond its command and environment, for its cache key, as BuildKit keys a bind
-    /// mount on its content: the content digest of a context source (through the copy planner's
-    /// hashing), or the cache key of the stage a mount comes from. Cache, tmpfs and secret mounts do
-    /// not change the key.
-    /// </summary>
-    public async Task<IReadOnlyList<string>> MountInputsAsync(RunInstruction run, StageState state, CancellationToken cancellationToken)
-    {
-        var inputs = new List<string>();
-        foreach (var spec in run.Mounts)
-        {
-            var mount = RunMounts.Parse(spec.Spec, value => SpanExpansion.Expand(run.Span, () => session.Lexer.ProcessWord(value, state.Scope.Environment).Result));
-            if (mount.Type != MountType.Bind)
-            {
-                continue;
-            }
-
-            if (mount.From is not null)
-            {
-                if (session.Plan.Dockerfile.FindStage(mount.From) is { } stage)
-                {
-                    inputs.Add("mount " + mount.Target + " stage " + (await session.StageResultAsync(stage.Index).ConfigureAwait(false)).CacheKey + " " + mount.Source);
-                }
-
-                continue;
-            }
-
-            var context = await session.ContextAsync(cancellationToken).ConfigureAwait(false);
-            var source = mount.Source is null or "" or "/" or "." ? "." : mount.Source;
-            await using var plan = await session.Copier.PlanAsync(new Copy.CopyRequest
-            {
-                Sources = [source],
-                Destination = "/mount/",
-                Source = context.FileSystem,
-            }, cancellationToken).ConfigureAwait(false);
-            inputs.Add("mount " + mount.Target + " context " + plan.InputDigest);
-        }
-
-        return inputs;
     }
 
     /// <summary>BuildKit's runCommandString: <c>|N A=1 B=2 </c> before the args when the stage declared ARGs.</summary>
@@ -193,141 +143,6 @@ internal sealed class RunHandler(BuildSession session)
         return [.. config.Shell ?? MetadataHandlers.DefaultShell, full.ToString()];
     }
 
-    private async Task AddMountAsync(RunInstruction run, RunMount mount, List<ContainerMount> mounts, Dictionary<string, string> secretEnv, string privateDir, List<IAsyncDisposable> releases, CancellationToken cancellationToken)
-    {
-        switch (mount.Type)
-        {
-            case MountType.Tmpfs:
-                mounts.Add(ContainerMount.Tmpfs(Target(run, mount), mount.SizeBytes));
-                break;
-
-            case MountType.Secret:
-            {
-                var id = mount.Id ?? Path.GetFileName(mount.Target ?? "") ?? "";
-                var secret = session.Request.Secrets.FirstOrDefault(s => s.Id == id);
-                if (secret is null)
-                {
-                    if (mount.Required)
-                    {
-                        throw new DockerfileException(run.Span, $"secret {id} is required but was not given (--secret id={id},src=...)");
-                    }
-
-                    break;
-                }
-
-                var value = await secret.ReadAsync(cancellationToken).ConfigureAwait(false);
-                if (mount.Env is { } variable)
-                {
-                    secretEnv[variable] = Encoding.UTF8.GetString(value);
-                    if (mount.Target is null)
-                    {
-                        break;
-                    }
-                }
-
-                var file = Path.Combine(privateDir, "secrets", Hash(id));
-                Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-                await File.WriteAllBytesAsync(file, value, cancellationToken).ConfigureAwait(false);
-                File.SetUnixFileMode(file, (UnixFileMode)(mount.Mode ?? 0b100_100_100));
-                if (mount.Uid is not null || mount.Gid is not null)
-                {
-                    UnixFiles.LChown(file, (int)(mount.Uid ?? 0), (int)(mount.Gid ?? 0));
-                }
-
-                mounts.Add(ContainerMount.Bind(file, mount.Target ?? "/run/secrets/" + id, readOnly: true));
-                break;
-            }
-
-            case MountType.Cache:
-            {
-                var id = mount.Id ?? mount.Target ?? "";
-                var directory = Path.Combine(session.StoreRoot, "cache", "mounts", Hash(id));
-                Directory.CreateDirectory(directory);
-                if (mount.Sharing == MountSharing.Private && await CacheMountLock.TryAcquireAsync(directory + ".lock").ConfigureAwait(false) is { } held)
-                {
-                    releases.Add(held);
-                }
-                else if (mount.Sharing == MountSharing.Private)
-                {
-                    // In use by another RUN: BuildKit gives this one a new instance of its own.
-                    directory = Path.Combine(privateDir, "cache-" + Guid.NewGuid().ToString("N"));
-                    Directory.CreateDirectory(directory);
-                }
-
-                if (mount.Sharing == MountSharing.Locked)
-                {
-                    releases.Add(await CacheMountLock.AcquireAsync(directory + ".lock", cancellationToken).ConfigureAwait(false));
-                }
-
-                if (!Directory.EnumerateFileSystemEntries(directory).Any() && (mount.Mode is not null || mount.Uid is not null || mount.Gid is not null))
-                {
-                    File.SetUnixFileMode(directory, (UnixFileMode)(mount.Mode ?? 0b111_101_101));
-                    UnixFiles.LChown(directory, (int)(mount.Uid ?? 0), (int)(mount.Gid ?? 0));
-                }
-
-                mounts.Add(ContainerMount.Bind(directory, Target(run, mount), mount.ReadOnly));
-                break;
-            }
-
-            case MountType.Bind:
-            {
-                string sourceRoot;
-                if (mount.From is null)
-                {
-                    sourceRoot = Path.GetFullPath(session.Request.ContextDirectory);
-                }
-                else if (session.Plan.Dockerfile.FindStage(mount.From) is { } stage)
-                {
-                    var built = await session.StageResultAsync(stage.Index).ConfigureAwait(false);
-                    var lowers = await session.Layers.GetTopFirstAsync(built.Layers, built.Config.RootFs.DiffIds, cancellationToken).ConfigureAwait(false);
-                    var view = await RootfsSnapshots.CreateAsync(lowers, Path.Combine(session.WorkRoot, "snapshots"), session.Options.Snapshots, cancellationToken).ConfigureAwait(false);
-                    releases.Add(view);
-                    sourceRoot = view.RootfsPath;
-                }
-                else
-                {
-                    throw new DockerfileException(run.Span, $"RUN --mount from={mount.From}: only build stages are supported as mount sources yet");
-                }
-
-                var source = RootPath.Resolve(sourceRoot, mount.Source ?? "/");
-                if (!Path.Exists(source))
-                {
-                    throw new DockerfileException(run.Span, $"RUN --mount source {mount.Source ?? "/"} not found");
-                }
-
-                if (!mount.ReadOnly)
-                {
-                    // BuildKit lets a read-write bind be written and throws the writes away: an overlay over a
-                    // directory, a private copy of a file.
-                    if (Directory.Exists(source))
-                    {
-                        var scratch = await RootfsSnapshots.CreateAsync([source], Path.Combine(session.WorkRoot, "snapshots"), session.Options.Snapshots, cancellationToken).ConfigureAwait(false);
-                        releases.Add(scratch);
-                        source = scratch.RootfsPath;
-                    }
-                    else
-                    {
-                        var copy = Path.Combine(privateDir, "binds", Guid.NewGuid().ToString("N"));
-                        Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
-                        File.Copy(source, copy);
-                        source = copy;
-                    }
-                }
-
-                mounts.Add(ContainerMount.Bind(source, Target(run, mount), mount.ReadOnly));
-                break;
-            }
-
-            case MountType.Ssh:
-                throw new DockerfileException(run.Span, "RUN --mount=type=ssh needs an SSH agent forwarded with --ssh, which dockerbuild does not support yet");
-        }
-    }
-
-    private static string Target(RunInstruction run, RunMount mount) =>
-        mount.Target is { Length: > 0 } target
-            ? target
-            : throw new DockerfileException(run.Span, $"mount type {mount.Type.ToString().ToLowerInvariant()} needs a target");
-
     private static async Task<ContainerUser> ResolveUserAsync(RunInstruction run, string rootfs, string? user, CancellationToken cancellationToken)
     {
         try
@@ -339,6 +154,4 @@ internal sealed class RunHandler(BuildSession session)
             throw new DockerfileException(run.Span, e.Message, e);
         }
     }
-
-    private static string Hash(string id) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id)));
 }

@@ -16,12 +16,17 @@ namespace Dockerbuild.Engine.Execution;
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 internal sealed class StageExecutor(BuildSession session)
 {
-    private readonly RunHandler run = new(session);
-    private readonly WorkdirHandler workdir = new(session);
     private readonly BaseImageResolver bases = new(session.Store, session.Options.Registry);
+    private readonly WorkdirHandler workdir = new(session);
+    private RunMountResolver? mounts;
+    private RunHandler? run;
     private CopyHandler? copy;
 
     private CopyHandler Copy => copy ??= new CopyHandler(session, bases);
+
+    private RunMountResolver Mounts => mounts ??= new RunMountResolver(session, bases);
+
+    private RunHandler Run => run ??= new RunHandler(session, Mounts);
 
     public async Task<StageState> ExecuteAsync(PlannedStage planned, CancellationToken cancellationToken)
     {
@@ -77,7 +82,7 @@ internal sealed class StageExecutor(BuildSession session)
             }
             else if (instruction is RunInstruction { Mounts.Count: > 0 } withMounts)
             {
-                inputs = await run.MountInputsAsync(withMounts, state, cancellationToken).ConfigureAwait(false);
+                inputs = await Mounts.InputsAsync(withMounts, state, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is BuildException or DockerfileException)
@@ -130,8 +135,9 @@ internal sealed class StageExecutor(BuildSession session)
     }
 
     /// <summary>An image base as BuildKit names it (docker.io/library/busybox:latest); stages and scratch as written.</summary>
-    private static string BaseDisplay(PlannedStage planned) =>
-        planned.BaseStage is null && !string.Equals(planned.BaseName, "scratch", StringComparison.OrdinalIgnoreCase) && ImageReference.TryParse(planned.BaseName, out var reference)
+    private string BaseDisplay(PlannedStage planned) =>
+        planned.BaseStage is null && !string.Equals(planned.BaseName, "scratch", StringComparison.OrdinalIgnoreCase) && LocalContext(planned.BaseName) is null
+            && ImageReference.TryParse(planned.BaseName, out var reference)
             ? reference.WithDefaultTag().ToString()
             : planned.BaseName;
 
@@ -141,7 +147,7 @@ internal sealed class StageExecutor(BuildSession session)
     /// <summary>The one dispatch from instruction kind to handler, as BuildKit's dispatch() does.</summary>
     private Task<StageState> DispatchAsync(Instruction instruction, StageState state, StepContext context, CancellationToken cancellationToken) => instruction switch
     {
-        RunInstruction r => run.ExecuteAsync(r, state, context, cancellationToken),
+        RunInstruction r => Run.ExecuteAsync(r, state, context, cancellationToken),
         WorkdirInstruction w => workdir.ExecuteAsync(w, state, context, cancellationToken),
         _ => throw new DockerfileException(instruction.Span, $"{instruction.Name} cannot be executed here"),
     };
@@ -172,22 +178,18 @@ internal sealed class StageExecutor(BuildSession session)
         }
         else if (string.Equals(planned.BaseName, "scratch", StringComparison.OrdinalIgnoreCase))
         {
-            config = new ImageConfig
-            {
-                Os = "linux",
-                Architecture = "amd64",
-                Config = new ContainerConfig { Env = ["PATH=" + RunHandler.DefaultPath] },
-                RootFs = new RootFs(),
-            };
-            layers = [];
-            key = CacheKey.Compute("", ["scratch", "linux/amd64"]);
+            (config, layers, key) = (EmptyConfig, [], CacheKey.Compute("", ["scratch", "linux/amd64"]));
+        }
+        else if (LocalContext(planned.BaseName) is { } directory)
+        {
+            (config, layers, key) = await LocalBaseAsync(stage, planned.BaseName, directory, cancellationToken).ConfigureAwait(false);
         }
         else
         {
             Oci.Storage.LocalImage image;
             try
             {
-                image = await bases.ResolveAsync(NamedImage(stage, planned.BaseName), session.Request.Pull, cancellationToken).ConfigureAwait(false);
+                image = await bases.ResolveAsync(NamedImage(planned.BaseName), session.Request.Pull, cancellationToken).ConfigureAwait(false);
             }
             catch (BuildException e)
             {
@@ -199,26 +201,70 @@ internal sealed class StageExecutor(BuildSession session)
             key = CacheKey.Compute("", ["image", image.Manifest.Digest.ToString()]);
         }
 
-        var env = (config.Config.Env ?? []).Select(e =>
+        if (planned.BaseStage is null)
         {
-            var eq = e.IndexOf('=', StringComparison.Ordinal);
-            return eq < 0 ? new KeyValuePair<string, string>(e, "") : new KeyValuePair<string, string>(e[..eq], e[(eq + 1)..]);
-        });
-        return new StageState(config, layers, session.Plan.GlobalScope.EnterStage(env), key);
-    }
-
-    /// <summary>--build-context NAME=docker-image://REF replaces an image FROM names, as in BuildKit.</summary>
-    private string NamedImage(Stage stage, string baseName)
-    {
-        if (!session.Request.NamedContexts.TryGetValue(baseName, out var named))
-        {
-            return baseName;
+            session.Lint?.RecordBase(planned.BaseName, config);
         }
 
-        const string scheme = "docker-image://";
-        return named.StartsWith(scheme, StringComparison.Ordinal)
-            ? named[scheme.Length..]
-            : throw new DockerfileException(stage.Span, $"FROM {baseName}: a named context that is a directory cannot be a base yet; use docker-image://REF");
+        return new StageState(config, layers, session.Plan.GlobalScope.EnterStage(ConfigEnvironment.Parse(config.Config.Env)), key);
+    }
+
+    private static async Task<Context.ISourceFileSystem> FromDirectoryAsync(Stage stage, string directory, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await NamedContexts.FileSystemAsync(directory, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BuildException e)
+        {
+            throw new DockerfileException(stage.Span, e.Message, e);
+        }
+    }
+
+    /// <summary>BuildKit's emptyImage: what scratch and a directory base start from (no inherited config).</summary>
+    private static ImageConfig EmptyConfig => new()
+    {
+        Os = "linux",
+        Architecture = "amd64",
+        Config = new ContainerConfig { Env = ["PATH=" + RunHandler.DefaultPath] },
+        RootFs = new RootFs(),
+    };
+
+    /// <summary>--build-context NAME=docker-image://REF replaces an image FROM names, as in BuildKit.</summary>
+    private string NamedImage(string baseName) =>
+        session.Request.NamedContexts.TryGetValue(baseName, out var named) && NamedContexts.ImageReference(named) is { } image ? image : baseName;
+
+    private string? LocalContext(string baseName) =>
+        session.Request.NamedContexts.TryGetValue(baseName, out var named) ? NamedContexts.Directory(named) : null;
+
+    /// <summary>
+    /// FROM a named context that is a directory: as BuildKit's local source, its files (owned by 0:0, as
+    /// the client sends them, less what its .dockerignore excludes) are the root filesystem, one layer,
+    /// over an empty config. The layer is cached on the directory's content digest, so an unchanged
+    /// directory is not written again. Its history entry comes first here; BuildKit's exporter appends
+    /// the entries of layers without one at the end instead.
+    /// </summary>
+    private async Task<(ImageConfig Config, IReadOnlyList<Descriptor> Layers, string Key)> LocalBaseAsync(Stage stage, string name, string directory, CancellationToken cancellationToken)
+    {
+        await using var plan = await session.Copier.PlanAsync(new Execution.Copy.CopyRequest
+        {
+            Sources = ["."],
+            Destination = "/",
+            Source = await FromDirectoryAsync(stage, directory, cancellationToken).ConfigureAwait(false),
+            SourceName = name,
+            CreatedTime = session.Now(),
+        }, cancellationToken).ConfigureAwait(false);
+        var key = CacheKey.Compute("", ["local", plan.InputDigest, EpochPart]);
+        if (await session.Cache.TryGetAsync(key, cancellationToken).ConfigureAwait(false) is { } cached)
+        {
+            return (cached.Config, cached.Layers, key);
+        }
+
+        var empty = new StageState(EmptyConfig, [], session.Plan.GlobalScope.EnterStage([]), "");
+        var history = new History { Created = session.Now(), CreatedBy = "local source for " + name, Comment = "buildkit.exporter.image.v0" };
+        var built = await session.Committer.CommitAsync(empty, plan.Entries, history, cancellationToken).ConfigureAwait(false);
+        await session.Cache.StoreAsync(key, new CachedStep(built.Config, built.Layers), cancellationToken).ConfigureAwait(false);
+        return (built.Config, built.Layers, key);
     }
 
     private static Instruction ParseTrigger(string trigger, SourceSpan span)

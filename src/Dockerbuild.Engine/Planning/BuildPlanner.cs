@@ -78,6 +78,7 @@ public static class BuildPlanner
 
         // Dependencies always come earlier in the file, so file order is a dependency order.
         var stages = needed.Select(i => planned[i]).ToList();
+        CheckEntitlements(stages, request);
         return new BuildPlan(dockerfile, stages, planned[target.Index], global);
     }
 
@@ -95,6 +96,26 @@ public static class BuildPlanner
             throw new BuildException($"platform {platform} is not supported: only {NativePlatform} builds natively and no emulation is available");
         }
     }
+
+    /// <summary>
+    /// BuildKit refuses a graph holding an insecure RUN unless the build was allowed it, before running
+    /// anything (its entitlement check on load), whether or not that step would be cached.
+    /// </summary>
+    private static void CheckEntitlements(IEnumerable<PlannedStage> stages, BuildRequest request)
+    {
+        if (request.Allow.Contains(SecurityInsecure, StringComparer.Ordinal))
+        {
+            return;
+        }
+
+        var insecure = stages.SelectMany(s => s.Stage.Instructions).OfType<RunInstruction>().FirstOrDefault(r => r.Security == RunSecurity.Insecure);
+        if (insecure is not null)
+        {
+            throw new DockerfileException(insecure.Span, $"{SecurityInsecure} is not allowed: pass --allow {SecurityInsecure} to run it privileged");
+        }
+    }
+
+    public const string SecurityInsecure = "security.insecure";
 
     private static IEnumerable<string> References(Instruction instruction) => instruction switch
     {

@@ -36,6 +36,9 @@ public sealed record BuildRequest
     /// <summary><c>--build-context NAME=PATH|docker-image://REF</c>.</summary>
     public IReadOnlyDictionary<string, string> NamedContexts { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Entitlements granted with <c>--allow</c> (<c>security.insecure</c>, <c>network.host</c>).</summary>
+    public IReadOnlyList<string> Allow { get; init; } = [];
+
     /// <summary><c>--output</c> specs, handed to the exporters; the local image store always gets the image.</summary>
     public IReadOnlyList<string> Outputs { get; init; } = [];
 

@@ -21,6 +21,9 @@ public sealed record ContainerSpec
 
     public NetworkMode Network { get; init; } = NetworkMode.Default;
 
+    /// <summary>RUN --security=insecure: BuildKit's insecure spec (every capability, nothing masked, devices allowed, /sys and cgroups writable).</summary>
+    public bool Privileged { get; init; }
+
     public IReadOnlyList<ContainerMount> Mounts { get; init; } = [];
 
     /// <summary>--add-host entries appended to the generated /etc/hosts.</summary>

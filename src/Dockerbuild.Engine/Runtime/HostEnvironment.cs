@@ -24,4 +24,26 @@ internal static class HostEnvironment
             }
         }
     }
+
+    /// <summary>
+    /// The capabilities this process may hand on (its bounding set, by CAP_ number), read from
+    /// /proc/self/status; null when unknown. A container cannot be given more.
+    /// </summary>
+    public static ulong? BoundingCapabilities
+    {
+        get
+        {
+            try
+            {
+                var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("CapBnd:", StringComparison.Ordinal));
+                return line is not null && ulong.TryParse(line["CapBnd:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out var mask)
+                    ? mask
+                    : null;
+            }
+            catch (IOException)
+            {
+                return null;
+            }
+        }
+    }
 }

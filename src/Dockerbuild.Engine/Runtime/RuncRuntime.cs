@@ -46,7 +46,7 @@ public sealed class RuncRuntime : IOciRuntime
             IReadOnlyList<IdMapping>? mappings = rootless
                 ? options.IdMappings ?? [new IdMapping(0, Native.EffectiveUserId(), 0, Native.EffectiveGroupId(), 1)]
                 : null;
-            var config = OciSpec.Build(spec, hosts, resolvConf, mappings, HostEnvironment.InUserNamespace);
+            var config = OciSpec.Build(spec, hosts, resolvConf, mappings, HostEnvironment.InUserNamespace, spec.Privileged ? HostEnvironment.BoundingCapabilities : null);
             await File.WriteAllTextAsync(Path.Combine(bundle, "config.json"), config.ToJsonString(), cancellationToken).ConfigureAwait(false);
 
             CreateWorkingDirectory(spec);

@@ -107,6 +107,20 @@ public sealed class BuildChecksTests
         Silent("JSONArgsRecommended", "FROM alpine AS base\nSHELL [\"/bin/bash\", \"-c\"]\nFROM base\nCMD my-program start\n");
     }
 
+    /// <summary>BuildKit tests len(image.Config.Shell): a base image whose config sets SHELL counts as an explicit shell.</summary>
+    [Fact]
+    public void JsonArgsRecommendedSilentWhenTheBaseImageSetsAShell()
+    {
+        var syntax = DockerfileParser.Parse("FROM pwsh-image\nCMD Write-Host hi\nFROM alpine\nCMD my-program start\n", "Dockerfile");
+        var findings = BuildChecks.Run(
+            syntax,
+            DockerfileBinder.Bind(syntax),
+            baseImageShell: image => image == "pwsh-image" ? ["pwsh", "-Command"] : null);
+
+        var finding = Assert.Single(findings, f => f.RuleName == "JSONArgsRecommended");
+        Assert.Equal(4, finding.Span.StartLine);
+    }
+
     [Fact]
     public void MaintainerDeprecatedFires() => Fires(
         "MaintainerDeprecated", "FROM alpine\nMAINTAINER moby@example.com\n", "Maintainer instruction is deprecated in favor of using label", 2);

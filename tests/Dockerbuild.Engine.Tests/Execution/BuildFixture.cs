@@ -26,6 +26,9 @@ internal sealed class BuildFixture : IDisposable
 
     public int LastRunCount { get; private set; }
 
+    /// <summary>How RUN roots are made (overlay, copy, or overlay falling back to copy).</summary>
+    public Dockerbuild.Engine.Runtime.SnapshotKind Snapshots { get; set; } = Dockerbuild.Engine.Runtime.SnapshotKind.Auto;
+
     /// <summary>Where FROM pulls bases missing from <see cref="Store"/>; none by default.</summary>
     public Oci.Registry.RegistryClient? Registry { get; set; }
 
@@ -52,7 +55,7 @@ internal sealed class BuildFixture : IDisposable
         await File.WriteAllTextAsync(Path.Combine(Context, "Dockerfile"), dockerfile);
         var request = new BuildRequest { ContextDirectory = Context };
         request = configure?.Invoke(request) ?? request;
-        var builder = new ImageBuilder(Store, new BuildEngineOptions { Progress = new SyncProgress(Events), Registry = Registry });
+        var builder = new ImageBuilder(Store, new BuildEngineOptions { Progress = new SyncProgress(Events), Registry = Registry, Snapshots = Snapshots });
         try
         {
             return await builder.BuildAsync(request, CancellationToken.None);

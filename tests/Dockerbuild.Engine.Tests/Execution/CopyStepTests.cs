@@ -53,4 +53,44 @@ public sealed class CopyStepTests
         var rootfs = await f.ExtractAsync(result);
         Assert.Equal("built\n", await File.ReadAllTextAsync(Path.Combine(rootfs, "app"), TestContext.Current.CancellationToken));
     }
+
+    /// <summary>
+    /// dockerfile2llb's dispatchCopy commit message: the keyword, then --parents, --chown=, --chmod= as
+    /// expanded (never --link, --exclude or --from), the sources and heredoc names (&lt;&lt;NAME), the
+    /// destination as written (expanded, not resolved against WORKDIR), and " # buildkit".
+    /// </summary>
+    [Fact]
+    public async Task CopyAndAddHistoryIsDispatchCopysCommitMessage()
+    {
+        using var f = await BuildFixture.CreateAsync();
+        Directory.CreateDirectory(Path.Combine(f.Context, "src", "x"));
+        await File.WriteAllTextAsync(Path.Combine(f.Context, "a"), "a", TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(f.Context, "src", "x", "y"), "y", TestContext.Current.CancellationToken);
+        var result = await f.BuildAsync("""
+            FROM busybox:test AS other
+            FROM busybox:test
+            ARG OWNER=1
+            WORKDIR /w
+            COPY --chown=1:1 --chmod=755 a /b
+            COPY --chown=${OWNER}:${OWNER} --link --exclude=*.tmp a rel/
+            COPY --parents src/./x/y /p/
+            COPY --from=other --chmod=0644 /etc/passwd /o
+            ADD --chown=2 a /added
+            COPY <<EOF /h
+            hello
+            EOF
+            """);
+
+        var createdBy = result.Config.History!.Where(h => !h.EmptyLayer).Select(h => h.CreatedBy).Skip(2).ToList();
+        Assert.Equal(
+            [
+                "COPY --chown=1:1 --chmod=755 a /b # buildkit",
+                "COPY --chown=1:1 a rel/ # buildkit",
+                "COPY --parents src/./x/y /p/ # buildkit",
+                "COPY --chmod=0644 /etc/passwd /o # buildkit",
+                "ADD --chown=2 a /added # buildkit",
+                "COPY <<EOF /h # buildkit",
+            ],
+            createdBy);
+    }
 }

@@ -73,16 +73,12 @@ public sealed class DispatchTests
     }
 
     [Fact]
-    public async Task NetworkNoneLeavesOnlyLoopbackAndSshMountsAreAClearError()
+    public async Task NetworkNoneLeavesOnlyLoopback()
     {
         using var f = await BuildFixture.CreateAsync();
         var result = await f.BuildAsync("FROM busybox:test\nRUN --network=none ls /sys/class/net > /nets\n");
         var rootfs = await f.ExtractAsync(result);
         Assert.Equal("lo\n", await File.ReadAllTextAsync(Path.Combine(rootfs, "nets"), TestContext.Current.CancellationToken));
-
-        var error = await Assert.ThrowsAsync<Dockerfile.DockerfileException>(() => f.BuildAsync("FROM busybox:test\nRUN --mount=type=ssh true\n"));
-        Assert.StartsWith("Dockerfile:2:", error.Message, StringComparison.Ordinal);
-        Assert.Contains("SSH agent", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

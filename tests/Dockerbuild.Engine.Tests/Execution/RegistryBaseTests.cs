@@ -31,6 +31,44 @@ public sealed class RegistryBaseTests
         Assert.Equal("pulled\n", await File.ReadAllTextAsync(Path.Combine(rootfs, "p"), ct));
     }
 
+    /// <summary>
+    /// --pull resolves a registry base again even when the store has the tag (BuildKit's
+    /// ResolveModeForcePull); without it the local image is used, even when the registry moved on.
+    /// </summary>
+    [Fact]
+    public async Task PullFetchesTheRegistrysCurrentBaseEvenWhenOneIsLocal()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var registry = await RegistryServer.StartAsync(cancellationToken: ct);
+        using var client = new RegistryClient(new RegistryClientOptions { CertificatesDirectory = registry.CertsDirectory });
+        var reference = ImageReference.Parse($"{registry.Host}/base/moving");
+        using var source = await BuildFixture.CreateAsync();
+        await PushAsync("FROM busybox:test\nRUN echo v1 > /version\n");
+
+        using var f = await BuildFixture.CreateAsync(withBusybox: false);
+        f.Registry = client;
+        var dockerfile = $"FROM {reference}:1\nRUN cat /version > /seen\n";
+        Assert.Equal("v1\n", await SeenAsync(await f.BuildAsync(dockerfile)));
+
+        await PushAsync("FROM busybox:test\nRUN echo v2 > /version\n");
+        Assert.Equal("v1\n", await SeenAsync(await f.BuildAsync(dockerfile)));
+        Assert.Equal(0, f.LastRunCount);
+
+        Assert.Equal("v2\n", await SeenAsync(await f.BuildAsync(dockerfile, r => r with { Pull = true })));
+        Assert.Equal(1, f.LastRunCount);
+        Assert.Equal("v2\n", await SeenAsync(await f.BuildAsync(dockerfile)));
+
+        async Task PushAsync(string build)
+        {
+            var built = await source.BuildAsync(build);
+            var manifest = new RegistryManifest(MediaTypes.OciManifest, (await source.Store.Blobs.ReadJsonAsync<ImageManifest>(built.ManifestDigest, ct)).Bytes);
+            await client.PushImageAsync(reference, ["1"], manifest, source.Store.Blobs, null, null, ct);
+        }
+
+        async Task<string> SeenAsync(Dockerbuild.Engine.Execution.BuildResult result) =>
+            await File.ReadAllTextAsync(Path.Combine(await f.ExtractAsync(result), "seen"), ct);
+    }
+
     [Fact]
     public async Task AnUnreachableBaseIsOneClearError()
     {

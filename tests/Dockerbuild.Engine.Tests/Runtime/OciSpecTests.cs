@@ -81,4 +81,31 @@ public sealed class OciSpecTests
 
     private static string Options(JsonArray mounts, string destination) =>
         string.Join(',', mounts.Single(m => (string?)m!["destination"] == destination)!["options"]!.AsArray().Select(o => (string?)o));
+
+    [Fact]
+    public void APrivilegedSpecIsBuildKitsInsecureSpec()
+    {
+        var config = OciSpec.Build(Spec with { Privileged = true }, "/b/hosts", "/b/resolv.conf", null);
+
+        var capabilities = config["process"]!["capabilities"]!;
+        Assert.Equal(38, capabilities["bounding"]!.AsArray().Count);
+        Assert.Contains("CAP_SYS_ADMIN", capabilities["ambient"]!.AsArray().Select(c => (string?)c));
+        Assert.Empty(config["linux"]!["maskedPaths"]!.AsArray());
+        Assert.Empty(config["linux"]!["readonlyPaths"]!.AsArray());
+        Assert.All(config["linux"]!["resources"]!["devices"]!.AsArray(), d => Assert.True((bool)d!["allow"]!));
+        Assert.Contains("/dev/fuse", config["linux"]!["devices"]!.AsArray().Select(d => (string?)d!["path"]));
+        var sys = config["mounts"]!.AsArray().Single(m => (string?)m!["destination"] == "/sys")!;
+        Assert.Contains("rw", sys["options"]!.AsArray().Select(o => (string?)o));
+    }
+
+    [Fact]
+    public void APrivilegedSpecKeepsOnlyCapabilitiesTheCallerHolds()
+    {
+        var withoutSysResource = ~(1UL << 24);
+        var config = OciSpec.Build(Spec with { Privileged = true }, "/b/hosts", "/b/resolv.conf", null, boundingCapabilities: withoutSysResource);
+
+        var bounding = config["process"]!["capabilities"]!["bounding"]!.AsArray().Select(c => (string?)c).ToList();
+        Assert.Equal(37, bounding.Count);
+        Assert.DoesNotContain("CAP_SYS_RESOURCE", bounding);
+    }
 }

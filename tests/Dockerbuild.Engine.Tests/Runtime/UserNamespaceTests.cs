@@ -24,7 +24,7 @@ public sealed class UserNamespaceTests
             RedirectStandardError = true,
             Environment = { [InnerVariable] = "1" },
         };
-        var inner = (string[])[nameof(InnerOverlayDiff), nameof(InnerRunOnOverlay)];
+        var inner = (string[])[nameof(InnerOverlayDiff), nameof(InnerRunOnOverlay), nameof(InnerExtractedLayersKeepWhiteouts)];
         foreach (var argument in (string[])["--user", "--map-root-user", "--mount", Path.Combine(AppContext.BaseDirectory, "Dockerbuild.Engine.Tests"), .. inner.SelectMany(m => (string[])["-method", $"{typeof(UserNamespaceTests).FullName}.{m}"])])
         {
             start.ArgumentList.Add(argument);
@@ -36,7 +36,7 @@ public sealed class UserNamespaceTests
         var text = string.Join('\n', await output);
 
         Assert.True(process.ExitCode == 0, text);
-        Assert.Contains("Total: 2, Errors: 0, Failed: 0, Skipped: 0", text);
+        Assert.Contains("Total: 3, Errors: 0, Failed: 0, Skipped: 0", text);
     }
 
     // The inner tests carry this trait so eng/test.sh leaves them out of the normal run (where they
@@ -100,6 +100,28 @@ public sealed class UserNamespaceTests
         Assert.True(result.ExitCode == 0, string.Join('\n', lines));
         Assert.Equal(["0"], lines);
         Assert.Equal(["built (6)", "etc/.wh.old (0)"], await LayerListing.ListAsync(await snapshot.DiffAsync(DateTimeOffset.UnixEpoch, TestContext.Current.CancellationToken)));
+    }
+
+    /// <summary>
+    /// Root of a user namespace cannot set trusted.* xattrs: layers are extracted with their whiteouts
+    /// applied and recorded in the userxattr form, and an overlay of them hides what upper layers deleted.
+    /// </summary>
+    [Fact]
+    [Trait(InnerTrait, "true")]
+    public async Task InnerExtractedLayersKeepWhiteouts()
+    {
+        SkipOutsideTheUserNamespace();
+        using var root = new TempDirectory("dockerbuild-userns-");
+        var blobs = new Oci.Storage.BlobStore(root.Combine("store"));
+        var layers = await Execution.WhiteoutLayers.AddAsync(blobs);
+        var extracted = new Dockerbuild.Engine.Execution.ExtractedLayers(blobs, root.Combine("layers"));
+
+        var lowers = await extracted.GetTopFirstAsync([.. layers.Select(l => l.Layer)], [.. layers.Select(l => l.DiffId)], TestContext.Current.CancellationToken);
+        foreach (var kind in (SnapshotKind[])[SnapshotKind.Overlay, SnapshotKind.Copy])
+        {
+            await using var snapshot = await RootfsSnapshots.CreateAsync(lowers, root.Combine("work"), kind, TestContext.Current.CancellationToken);
+            Assert.Equal(["d", "d/new"], Directory.EnumerateFileSystemEntries(snapshot.RootfsPath, "*", SearchOption.AllDirectories).Select(p => Path.GetRelativePath(snapshot.RootfsPath, p)).Order(StringComparer.Ordinal));
+        }
     }
 
     private static void SkipOutsideTheUserNamespace()
