@@ -35,6 +35,7 @@ internal sealed class BuildCommand(CliHost host) : ICliCommand
         var metadataFile = new Option<string?>("--metadata-file") { Description = "Write build result metadata to this file (buildx's JSON)" };
         var outputs = new Option<string[]>("--output", "-o") { Description = "type=oci,dest=DIR | type=docker,dest=FILE | type=registry", AllowMultipleArgumentsPerToken = false };
         var push = new Option<bool>("--push") { Description = "Push the tags to their registries (--output type=registry)" };
+        var runtime = RuntimeOption.Create();
         var allow = new Option<string[]>("--allow") { Description = "Allow extra privileged entitlement (network.host, security.insecure)", AllowMultipleArgumentsPerToken = false };
         allow.Validators.Add(result =>
         {
@@ -49,7 +50,7 @@ internal sealed class BuildCommand(CliHost host) : ICliCommand
 
         var command = new Command("build", "Build an image from a Dockerfile")
         {
-            context, file, tags, buildArgs, target, noCache, noCacheFilter, pull, labels, platform, secrets, buildContexts, progress, quiet, iidfile, metadataFile, outputs, push, allow,
+            context, file, tags, buildArgs, target, noCache, noCacheFilter, pull, labels, platform, secrets, buildContexts, progress, quiet, iidfile, metadataFile, outputs, push, allow, runtime,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -95,7 +96,7 @@ internal sealed class BuildCommand(CliHost host) : ICliCommand
                 // The global --root and --debug, and docker's credentials, as the image commands take them.
                 var images = new ImageCommandContext(parseResult, host);
                 using var registry = images.CreateRegistryClient();
-                var builder = new ImageBuilder(images.Store, new BuildEngineOptions { Progress = display, Registry = registry });
+                var builder = new ImageBuilder(images.Store, new BuildEngineOptions { Progress = display, Registry = registry, Runtime = RuntimeOption.Resolve(parseResult.GetValue(runtime)) });
                 var result = await builder.BuildAsync(request, cancellationToken);
 
                 var id = BuildMetadata.ImageId(result);

@@ -25,6 +25,9 @@ internal sealed class DockerbuildProcess : IDisposable
     /// <summary>PATH for the process (e.g. with a credential helper in front); the test's own by default.</summary>
     public string? Path { get; set; }
 
+    /// <summary>Variables set for the process on top of the test's own.</summary>
+    public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
+
     public string ConfigJson => System.IO.Path.Combine(DockerConfig, "config.json");
 
     public async Task<CliResult> RunAsync(params string[] arguments) => await RunAsync(null, arguments);
@@ -71,6 +74,11 @@ internal sealed class DockerbuildProcess : IDisposable
         {
             start.Environment["PATH"] = Path;
         }
+        foreach (var (name, value) in Environment)
+        {
+            start.Environment[name] = value;
+        }
+
         foreach (var name in new[] { "DOCKERBUILD_REGISTRY_USER", "DOCKERBUILD_REGISTRY_PASSWORD", "DOTNET_CONTAINER_REGISTRY_UNAME", "DOTNET_CONTAINER_REGISTRY_PWORD" })
         {
             start.Environment.Remove(name);
