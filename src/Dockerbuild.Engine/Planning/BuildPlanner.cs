@@ -82,8 +82,10 @@ public static class BuildPlanner
         return new BuildPlan(dockerfile, stages, planned[target.Index], global);
     }
 
-    /// <summary>Only the build machine's platform is built: there is no emulation.</summary>
-    public static void CheckPlatform(string? platform)
+    /// <summary>Only the build machine's platform is built; the error says whether an emulator is registered.</summary>
+    public static void CheckPlatform(string? platform) => CheckPlatform(platform, Emulators.BinfmtDirectory);
+
+    internal static void CheckPlatform(string? platform, string binfmtDirectory)
     {
         if (platform is null || platform.Length == 0)
         {
@@ -93,7 +95,12 @@ public static class BuildPlanner
         var parsed = Oci.Platform.Parse(platform).Normalize();
         if (parsed.Os != "linux" || parsed.Architecture != "amd64")
         {
-            throw new BuildException($"platform {platform} is not supported: only {NativePlatform} builds natively and no emulation is available");
+            var emulator = parsed.Os == "linux" ? Emulators.Registered(parsed.Architecture, binfmtDirectory) : null;
+            throw new BuildException(parsed.Os != "linux"
+                ? $"platform {platform} is not supported: only {NativePlatform} builds natively"
+                : emulator is null
+                ? $"platform {platform} is not supported: only {NativePlatform} builds natively and no emulator for {parsed.Architecture} is registered in {binfmtDirectory} (qemu-user-static with binfmt-support registers one)"
+                : $"platform {platform} is not supported: {emulator} is registered in {binfmtDirectory}, but dockerbuild builds only {NativePlatform}, natively");
         }
     }
 
