@@ -27,6 +27,7 @@ internal sealed class BuildCommand(CliHost host) : ICliCommand
         var labels = new Option<string[]>("--label") { Description = "Metadata KEY=VALUE for the image", AllowMultipleArgumentsPerToken = false };
         var platform = new Option<string?>("--platform") { Description = "Target platform (only linux/amd64)" };
         var secrets = new Option<string[]>("--secret") { Description = "id=ID,src=PATH or id=ID,env=VAR", AllowMultipleArgumentsPerToken = false };
+        var ssh = new Option<string[]>("--ssh") { Description = "default|ID[=SOCKET]: an ssh agent socket for RUN --mount=type=ssh (default: $SSH_AUTH_SOCK)", AllowMultipleArgumentsPerToken = false };
         var buildContexts = new Option<string[]>("--build-context") { Description = "NAME=PATH or NAME=docker-image://REF", AllowMultipleArgumentsPerToken = false };
         var progress = new Option<string>("--progress") { Description = "auto (tty on a terminal, else plain), plain, tty or quiet", DefaultValueFactory = _ => BuildDisplays.DefaultMode(Environment.GetEnvironmentVariable) };
         progress.AcceptOnlyFromAmong("auto", "plain", "quiet", "tty", "rawjson");
@@ -50,7 +51,7 @@ internal sealed class BuildCommand(CliHost host) : ICliCommand
 
         var command = new Command("build", "Build an image from a Dockerfile")
         {
-            context, file, tags, buildArgs, target, noCache, noCacheFilter, pull, labels, platform, secrets, buildContexts, progress, quiet, iidfile, metadataFile, outputs, push, allow, runtime,
+            context, file, tags, buildArgs, target, noCache, noCacheFilter, pull, labels, platform, secrets, ssh, buildContexts, progress, quiet, iidfile, metadataFile, outputs, push, allow, runtime,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -87,6 +88,7 @@ internal sealed class BuildCommand(CliHost host) : ICliCommand
                     Labels = Pairs(parseResult.GetValue(labels), fromEnvironment: false),
                     Platform = parseResult.GetValue(platform),
                     Secrets = [.. (parseResult.GetValue(secrets) ?? []).Select(BuildSecret.Parse)],
+                    Ssh = [.. (parseResult.GetValue(ssh) ?? []).Select(s => BuildSshAgent.Parse(s, Environment.GetEnvironmentVariable))],
                     NamedContexts = Pairs(parseResult.GetValue(buildContexts), fromEnvironment: false),
                     Outputs = [.. parseResult.GetValue(outputs) ?? [], .. parseResult.GetValue(push) ? ["type=registry"] : Array.Empty<string>()],
                     Allow = parseResult.GetValue(allow) ?? [],
