@@ -105,24 +105,29 @@ public static class BuildPlanner
     }
 
     /// <summary>
-    /// BuildKit refuses a graph holding an insecure RUN unless the build was allowed it, before running
+    /// BuildKit refuses a graph holding an insecure or host-network RUN unless the build was allowed it, before running
     /// anything (its entitlement check on load), whether or not that step would be cached.
     /// </summary>
     private static void CheckEntitlements(IEnumerable<PlannedStage> stages, BuildRequest request)
     {
-        if (request.Allow.Contains(SecurityInsecure, StringComparer.Ordinal))
-        {
-            return;
-        }
-
-        var insecure = stages.SelectMany(s => s.Stage.Instructions).OfType<RunInstruction>().FirstOrDefault(r => r.Security == RunSecurity.Insecure);
-        if (insecure is not null)
+        var runs = stages.SelectMany(s => s.Stage.Instructions).OfType<RunInstruction>().ToList();
+        if (!request.Allow.Contains(SecurityInsecure, StringComparer.Ordinal)
+            && runs.FirstOrDefault(r => r.Security == RunSecurity.Insecure) is { } insecure)
         {
             throw new DockerfileException(insecure.Span, $"{SecurityInsecure} is not allowed: pass --allow {SecurityInsecure} to run it privileged");
+        }
+
+        // RUN --network=host is protected by the network.host entitlement, granted per build with --allow.
+        if (!request.Allow.Contains(NetworkHost, StringComparer.Ordinal)
+            && runs.FirstOrDefault(r => r.Network == RunNetwork.Host) is { } host)
+        {
+            throw new DockerfileException(host.Span, $"{NetworkHost} is not allowed: pass --allow {NetworkHost} to run it in the host's network");
         }
     }
 
     public const string SecurityInsecure = "security.insecure";
+
+    public const string NetworkHost = "network.host";
 
     private static IEnumerable<string> References(Instruction instruction) => instruction switch
     {
