@@ -7,7 +7,8 @@ namespace Dockerbuild.IntegrationTests.Cli;
 /// <summary>
 /// buildx's options through the executable, in one build: -f outside the context, --build-context
 /// NAME=docker-image://REF and NAME=PATH, --secret id=..,src=.. and id=..,env=.., --push to a real
-/// registry and --output type=docker,dest=FILE beside it. skopeo reads back what was pushed.
+/// registry and --output type=docker,dest=FILE beside it; the log shows no secret. skopeo reads back
+/// what was pushed.
 /// </summary>
 public sealed class BuildOptionsTests
 {
@@ -36,11 +37,13 @@ public sealed class BuildOptionsTests
         var tag = $"{registry.Host}/options/app:1";
         var archive = Path.Combine(cli.Home, "app.tar");
 
-        (await cli.RunAsync(
-            "build", "-q", "-f", dockerfile,
+        var build = (await cli.RunAsync(
+            "build", "--progress", "plain", "-f", dockerfile,
             "--build-context", "base=docker-image://built-base:1", "--build-context", $"extra={extra}",
             "--secret", $"id=tok,src={secretFile}", "--secret", "id=envtok,env=MY_SECRET",
             "-t", tag, "--push", "--output", $"type=docker,dest={archive}", main)).Succeeded();
+        Assert.Contains(" [2/3] COPY --from=extra extra.txt /extra.txt", build.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t", build.Out + build.Err, StringComparison.Ordinal); // secrets never in the log
 
         var files = (await cli.RunAsync("run", "--rm", tag, "/bin/busybox", "cat", "/base", "/extra.txt", "/file-len", "/env-len")).Succeeded();
         Assert.Equal(["base", "extra", "11", "10"], files.Lines.Select(l => l.Trim()));
