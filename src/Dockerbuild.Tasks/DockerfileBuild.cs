@@ -181,7 +181,14 @@ public sealed class DockerfileBuild : Task, ICancelableTask
             Log.LogMessage(MessageImportance.Normal, "Wrote {0}", archive);
         }
 
-        Log.LogMessage(MessageImportance.Normal, "Image {0}: {1} steps run, {2} from the cache", result.ManifestDigest, steps.Executed, steps.Cached);
+        Log.LogMessage(MessageImportance.Normal, "Image {0}: {1} steps built, {2} cached", result.ManifestDigest, steps.Executed, steps.Cached);
+        if (Registry.Length > 0)
+        {
+            foreach (var name in names)
+            {
+                Log.LogMessage(MessageImportance.Normal, "Pushed {0}", name);
+            }
+        }
         if (stampFile is not null && key is not null)
         {
             await new ImageStamp(key, result.ManifestDigest.ToString(), result.ConfigDigest.ToString(), request.Tags).WriteAsync(stampFile, cancellationToken).ConfigureAwait(false);

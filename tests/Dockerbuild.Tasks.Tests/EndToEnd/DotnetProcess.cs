@@ -23,7 +23,11 @@ internal static class DotnetProcess
     };
 
     /// <returns>The exit code and stdout and stderr interleaved as they came.</returns>
-    public static async Task<(int ExitCode, string Output)> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] arguments)
+    public static Task<(int ExitCode, string Output)> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] arguments) =>
+        RunAsync(workingDirectory, environment, null, arguments);
+
+    /// <param name="onLine">Sees each line as it comes, with the running process (to signal it, say).</param>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string?> environment, Action<string, Process>? onLine, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet", arguments)
         {
@@ -76,6 +80,8 @@ internal static class DotnetProcess
                 {
                     output.AppendLine(line);
                 }
+
+                onLine?.Invoke(line, process);
             }
         }
     }

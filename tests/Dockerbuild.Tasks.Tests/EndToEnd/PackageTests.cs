@@ -28,7 +28,7 @@ public sealed class PackageTests(PackageFeed feed) : IClassFixture<PackageFeed>
         using var project = new TestProject(feed, "HelloApp", BusyboxDockerfile.Base + """
             COPY --from=publish / /app/
             ARG GREETING
-            RUN test -f /app/HelloApp.dll && echo "$GREETING" > /app/greeting.txt
+            RUN test -f /app/HelloApp.dll && echo "$GREETING" > /app/greeting.txt && echo run output stays at detailed verbosity
             CMD ["/bin/sh", "-c", "cat /app/greeting.txt && ls /app"]
             """, $"""
               <PropertyGroup>
@@ -56,6 +56,8 @@ public sealed class PackageTests(PackageFeed feed) : IClassFixture<PackageFeed>
         Assert.Contains("Step 4/7 COPY --from=publish / /app/", output);
         Assert.Contains("Step 6/7 RUN test -f /app/HelloApp.dll", output);
         Assert.Contains("Step 6/7 DONE", output);
+        Assert.DoesNotContain("run output stays at detailed verbosity", output.Replace("&& echo run output stays", "", StringComparison.Ordinal));
+        Assert.Contains(": Pushed ", output);
         var downstream = Assert.Single(output.Split('\n'), l => l.Contains("downstream: sha256:", StringComparison.Ordinal)).Trim();
         var digest = Digest.Parse(downstream.Split(' ')[1]);
         var imageId = Digest.Parse(downstream.Split(' ')[2]);
@@ -143,18 +145,59 @@ public sealed class PackageTests(PackageFeed feed) : IClassFixture<PackageFeed>
         using var project = new TestProject(feed, "FailingApp", BusyboxDockerfile.Base + "RUN echo first line && \\\n    echo about to fail >&2 && exit 3\n");
         project.AddBusybox();
 
-        var (exitCode, output) = await project.BuildAsync("-t:DockerBuild");
+        var (exitCode, output) = await project.BuildAsync("-t:DockerBuild", "-v:d");
 
         Assert.NotEqual(0, exitCode);
-        // The standalone target published first, then built up to the RUN on line 4.
+        // The standalone target published first, then built up to the RUN on line 4, whose output
+        // shows at detailed verbosity.
         Assert.True(File.Exists(Path.Combine(project.ProjectDirectory, "bin", "Debug", "net10.0", "publish", "FailingApp.dll")), output);
         Assert.Contains("Step 4/4 RUN echo first line", output);
+        Assert.Contains("Step 4/4 | first line", output);
         Assert.Contains($"{project.Dockerfile}(4,1): error DKB1101: process \"/bin/sh -c echo first line &&     echo about to fail >&2 && exit 3\" did not complete successfully: exit code: 3", output);
         Assert.Contains("> about to fail", output);
 
         var (disabled, disabledOutput) = await project.PublishAsync("-p:EnableDockerbuild=false");
         Assert.True(disabled == 0, disabledOutput);
         Assert.DoesNotContain("Step 1/4", disabledOutput);
+    }
+
+    [Fact]
+    public async Task CtrlCCancelsTheBuildAndKillsTheRunningContainer()
+    {
+        Require.Executable("runc", "runc");
+        var marker = "sleeping-" + Guid.NewGuid().ToString("N");
+        using var project = new TestProject(feed, "CancelledApp", BusyboxDockerfile.Base + $"RUN echo {marker} && sleep 1000\n");
+        project.AddBusybox();
+        var signalled = 0;
+
+        // SIGINT is what Ctrl+C sends; MSBuild turns it into ICancelableTask.Cancel.
+        var (exitCode, output) = await project.DotnetAsync(["build", "-t:DockerBuild", "-nodeReuse:false", "-tl:off", "-v:d"], (line, process) =>
+        {
+            if (line.Contains("| " + marker, StringComparison.Ordinal) && Interlocked.Exchange(ref signalled, 1) == 0)
+            {
+                using var kill = System.Diagnostics.Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+                kill.WaitForExit();
+            }
+        });
+
+        Assert.Equal(1, signalled);
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("error DKB1901: the image build was cancelled", output);
+        // The container is gone with its process, and its snapshot with it.
+        Assert.DoesNotContain(Directory.EnumerateDirectories("/proc"), pid => File.Exists(Path.Combine(pid, "cmdline")) && ReadOrEmpty(Path.Combine(pid, "cmdline")).Contains(marker, StringComparison.Ordinal));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(project.Store, "work", "snapshots")));
+    }
+
+    private static string ReadOrEmpty(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (IOException)
+        {
+            return "";
+        }
     }
 
     /// <summary>A binary log's records as text: it is a gzip stream whose strings are UTF-8.</summary>

@@ -86,12 +86,13 @@ internal sealed class TestProject : IDisposable
     public Task<(int ExitCode, string Output)> BuildAsync(params string[] arguments) =>
         DotnetAsync(["build", "-nodeReuse:false", "-tl:off", "-v:n", .. arguments]);
 
-    private Task<(int ExitCode, string Output)> DotnetAsync(string[] arguments)
+    /// <summary>Any dotnet command in the project directory, with the project's store and docker config.</summary>
+    public Task<(int ExitCode, string Output)> DotnetAsync(string[] arguments, Action<string, System.Diagnostics.Process>? onLine = null)
     {
         var environment = DotnetProcess.Environment(feed.PackagesCache);
         environment["DOCKERBUILD_ROOT"] = Store;
         environment["DOCKER_CONFIG"] = DockerConfig;
-        return DotnetProcess.RunAsync(ProjectDirectory, environment, arguments);
+        return DotnetProcess.RunAsync(ProjectDirectory, environment, onLine, arguments);
     }
 
     public void Dispose() => root.Dispose();
