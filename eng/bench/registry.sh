@@ -26,8 +26,9 @@ done
 
 bash eng/install-deps.sh
 work=$(mktemp -d /var/tmp/dockerbuild-bench.XXXXXX)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+# shellcheck source=eng/lib/cli.sh
+source eng/lib/cli.sh
+cleanup() { for d in "$work"/*/; do stop_registry "$d"; done; rm -rf "$work"; }
 trap cleanup EXIT
 
 # Measured as it ships for this machine: published for its runtime, so precompiled (ReadyToRun).
@@ -35,23 +36,7 @@ case "$(uname -m)" in aarch64|arm64) rid=linux-arm64 ;; *) rid=linux-x64 ;; esac
 dotnet publish src/Dockerbuild.Cli -c Release -r "$rid" --self-contained false -o "$work/bin" -nologo -v quiet -clp:ErrorsOnly
 dockerbuild=("$work/bin/dockerbuild")
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-start_registry() { # name -> prints host:port
-  local name=$1 port; port=$(free_port)
-  mkdir -p "$work/$name/data"
-  cat > "$work/$name/config.yml" <<YML
-version: 0.1
-log: { level: error }
-storage: { filesystem: { rootdirectory: $work/$name/data }, delete: { enabled: true } }
-http: { addr: 127.0.0.1:$port }
-YML
-  docker-registry serve "$work/$name/config.yml" > "$work/$name/log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/v2/" >/dev/null && break; sleep 0.1; done
-  echo "127.0.0.1:$port"
-}
-
-A=$(start_registry a)
+A=$(start_registry "$work/a")
 
 echo "Making a ${layers}x${layer_mb} MB image with umoci..."
 umoci init --layout "$work/src" >/dev/null
@@ -81,14 +66,15 @@ for r in $(seq "$runs"); do
   t0=$(now); skopeo copy -q --src-tls-verify=false "docker://$A/seed:1" "oci:$work/pulled:1"; t1=$(now)
   theirs_pull+=("$(elapsed "$t0" "$t1")")
 
-  B=$(start_registry "b$r")
+  B=$(start_registry "$work/b$r")
   DOCKERBUILD_ROOT=$store "${dockerbuild[@]}" tag "$A/seed:1" "$B/ours$r:1"
   t0=$(now); DOCKERBUILD_ROOT=$store "${dockerbuild[@]}" push -q "$B/ours$r:1" >/dev/null; t1=$(now)
   ours_push+=("$(elapsed "$t0" "$t1")")
 
   t0=$(now); skopeo copy -q --dest-tls-verify=false "oci:$work/pulled:1" "docker://$B/theirs$r:1"; t1=$(now)
   theirs_push+=("$(elapsed "$t0" "$t1")")
-  rm -rf "$store" "$work/b$r/data"
+  stop_registry "$work/b$r"
+  rm -rf "$store" "$work/b$r"
   echo "run $r: pull ours ${ours_pull[-1]}s skopeo ${theirs_pull[-1]}s | push ours ${ours_push[-1]}s skopeo ${theirs_push[-1]}s"
 done
 
