@@ -6,7 +6,7 @@
 set -euo pipefail
 
 packages=(runc docker-registry apache2-utils openssl skopeo umoci podman busybox-static debootstrap buildah
-          uidmap fuse-overlayfs zstd xz-utils bzip2 iproute2 hyperfine curl ca-certificates)
+          uidmap fuse-overlayfs zstd xz-utils bzip2 iproute2 hyperfine curl ca-certificates openssh-client)
 
 missing=()
 for p in "${packages[@]}"; do

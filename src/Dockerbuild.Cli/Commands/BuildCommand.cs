@@ -27,6 +27,7 @@ internal sealed class BuildCommand(CliHost host) : ICliCommand
         var labels = new Option<string[]>("--label") { Description = "Metadata KEY=VALUE for the image", AllowMultipleArgumentsPerToken = false };
         var platform = new Option<string?>("--platform") { Description = "Target platform (only linux/amd64)" };
         var secrets = new Option<string[]>("--secret") { Description = "id=ID,src=PATH or id=ID,env=VAR", AllowMultipleArgumentsPerToken = false };
+        var ssh = new Option<string[]>("--ssh") { Description = "default|ID[=SOCKET]: an ssh agent socket for RUN --mount=type=ssh (default: $SSH_AUTH_SOCK)", AllowMultipleArgumentsPerToken = false };
         var buildContexts = new Option<string[]>("--build-context") { Description = "NAME=PATH or NAME=docker-image://REF", AllowMultipleArgumentsPerToken = false };
         var progress = new Option<string>("--progress") { Description = "auto (tty on a terminal, else plain), plain, tty or quiet", DefaultValueFactory = _ => BuildDisplays.DefaultMode(Environment.GetEnvironmentVariable) };
         progress.AcceptOnlyFromAmong("auto", "plain", "quiet", "tty", "rawjson");
@@ -35,6 +36,7 @@ internal sealed class BuildCommand(CliHost host) : ICliCommand
         var metadataFile = new Option<string?>("--metadata-file") { Description = "Write build result metadata to this file (buildx's JSON)" };
         var outputs = new Option<string[]>("--output", "-o") { Description = "type=oci,dest=DIR | type=docker,dest=FILE | type=registry", AllowMultipleArgumentsPerToken = false };
         var push = new Option<bool>("--push") { Description = "Push the tags to their registries (--output type=registry)" };
+        var runtime = RuntimeOption.Create();
         var allow = new Option<string[]>("--allow") { Description = "Allow extra privileged entitlement (network.host, security.insecure)", AllowMultipleArgumentsPerToken = false };
         allow.Validators.Add(result =>
         {
@@ -49,7 +51,7 @@ internal sealed class BuildCommand(CliHost host) : ICliCommand
 
         var command = new Command("build", "Build an image from a Dockerfile")
         {
-            context, file, tags, buildArgs, target, noCache, noCacheFilter, pull, labels, platform, secrets, buildContexts, progress, quiet, iidfile, metadataFile, outputs, push, allow,
+            context, file, tags, buildArgs, target, noCache, noCacheFilter, pull, labels, platform, secrets, ssh, buildContexts, progress, quiet, iidfile, metadataFile, outputs, push, allow, runtime,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -86,6 +88,7 @@ internal sealed class BuildCommand(CliHost host) : ICliCommand
                     Labels = Pairs(parseResult.GetValue(labels), fromEnvironment: false),
                     Platform = parseResult.GetValue(platform),
                     Secrets = [.. (parseResult.GetValue(secrets) ?? []).Select(BuildSecret.Parse)],
+                    Ssh = [.. (parseResult.GetValue(ssh) ?? []).Select(s => BuildSshAgent.Parse(s, Environment.GetEnvironmentVariable))],
                     NamedContexts = Pairs(parseResult.GetValue(buildContexts), fromEnvironment: false),
                     Outputs = [.. parseResult.GetValue(outputs) ?? [], .. parseResult.GetValue(push) ? ["type=registry"] : Array.Empty<string>()],
                     Allow = parseResult.GetValue(allow) ?? [],
@@ -95,7 +98,7 @@ internal sealed class BuildCommand(CliHost host) : ICliCommand
                 // The global --root and --debug, and docker's credentials, as the image commands take them.
                 var images = new ImageCommandContext(parseResult, host);
                 using var registry = images.CreateRegistryClient();
-                var builder = new ImageBuilder(images.Store, new BuildEngineOptions { Progress = display, Registry = registry });
+                var builder = new ImageBuilder(images.Store, new BuildEngineOptions { Progress = display, Registry = registry, Runtime = RuntimeOption.Resolve(parseResult.GetValue(runtime)) });
                 var result = await builder.BuildAsync(request, cancellationToken);
 
                 var id = BuildMetadata.ImageId(result);

@@ -17,7 +17,7 @@ namespace Dockerbuild.Cli.Commands;
 /// </summary>
 internal sealed partial class RunCommand(CliHost host) : ICliCommand
 {
-    private static readonly HashSet<string> ValueOptions = ["-e", "--env", "--entrypoint", "-w", "--workdir", "-u", "--user", "--network", "--name"];
+    private static readonly HashSet<string> ValueOptions = ["-e", "--env", "--entrypoint", "-w", "--workdir", "-u", "--user", "--network", "--name", RuntimeOption.Name];
 
     public Command Create()
     {
@@ -31,9 +31,10 @@ internal sealed partial class RunCommand(CliHost host) : ICliCommand
         var network = new Option<string>("--network") { Description = "default (the host's network, as builds use), none or host", DefaultValueFactory = _ => "default" };
         network.AcceptOnlyFromAmong("default", "none", "host");
         var name = new Option<string?>("--name") { Description = "Assign a name to the container (checked as docker does; nothing is kept under it)" };
+        var runtime = RuntimeOption.Create();
         var command = new Command("run", "Create and run a new container from an image, removing it when it exits")
         {
-            image, arguments, remove, env, entrypoint, workdir, user, network, name,
+            image, arguments, remove, env, entrypoint, workdir, user, network, name, runtime,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -73,7 +74,7 @@ internal sealed partial class RunCommand(CliHost host) : ICliCommand
                 }
 
                 using var registry = context.CreateRegistryClient();
-                var runner = new ImageRunner(context.Store, new BuildEngineOptions { Registry = registry });
+                var runner = new ImageRunner(context.Store, new BuildEngineOptions { Registry = registry, Runtime = RuntimeOption.Resolve(parseResult.GetValue(runtime)) });
                 return await runner.RunAsync(request, async line =>
                 {
                     var writer = line.Stream == OutputStream.Stdout ? context.Output : context.Error;

@@ -14,6 +14,9 @@ public sealed record BuildEngineOptions
 
     public IProgress<BuildEvent>? Progress { get; init; }
 
+    /// <summary>Per-blob progress of a push to the tags' registries (<c>--output type=registry</c>).</summary>
+    public IProgress<TransferProgress>? PushProgress { get; init; }
+
     /// <summary>What ADD fetches URLs with; a private client per build when null.</summary>
     public HttpClient? Http { get; init; }
 

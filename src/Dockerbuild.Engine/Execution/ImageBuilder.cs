@@ -98,7 +98,7 @@ public sealed class ImageBuilder
         WarnUnusedBuildArgs(session, dockerfile);
         session.Lint?.Run(session);
         var result = await ExportAsync(session, final, tags, cancellationToken).ConfigureAwait(false);
-        await ImageExporter.ExportAsync(result, outputs, store.Blobs, options.Registry, cancellationToken).ConfigureAwait(false);
+        await ImageExporter.ExportAsync(result, outputs, store.Blobs, options.Registry, options.PushProgress, cancellationToken).ConfigureAwait(false);
         return result;
 
         async Task<StageState> BuildStageAsync(PlannedStage planned)

@@ -9,7 +9,7 @@ namespace Dockerbuild.Engine.Execution;
 /// <summary>Sends a built image to the <c>--output</c> destinations: an OCI layout, a docker-archive tar, or the tags' registries.</summary>
 internal static class ImageExporter
 {
-    public static async Task ExportAsync(BuildResult result, IReadOnlyList<BuildOutput> outputs, BlobStore blobs, RegistryClient? registry, CancellationToken cancellationToken)
+    public static async Task ExportAsync(BuildResult result, IReadOnlyList<BuildOutput> outputs, BlobStore blobs, RegistryClient? registry, IProgress<TransferProgress>? pushProgress, CancellationToken cancellationToken)
     {
         var image = new NamedImage(result.Manifest, result.Tags);
         foreach (var output in outputs)
@@ -39,13 +39,13 @@ internal static class ImageExporter
 
                     break;
                 case "registry":
-                    await PushAsync(result, blobs, registry, cancellationToken).ConfigureAwait(false);
+                    await PushAsync(result, blobs, registry, pushProgress, cancellationToken).ConfigureAwait(false);
                     break;
             }
         }
     }
 
-    private static async Task PushAsync(BuildResult result, BlobStore blobs, RegistryClient? registry, CancellationToken cancellationToken)
+    private static async Task PushAsync(BuildResult result, BlobStore blobs, RegistryClient? registry, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
     {
         if (registry is null)
         {
@@ -62,7 +62,7 @@ internal static class ImageExporter
         {
             try
             {
-                await registry.PushImageAsync(tag.WithoutTagOrDigest(), [tag.Tag ?? ImageReference.DefaultTag], manifest, blobs, null, null, cancellationToken).ConfigureAwait(false);
+                await registry.PushImageAsync(tag.WithoutTagOrDigest(), [tag.Tag ?? ImageReference.DefaultTag], manifest, blobs, null, progress, cancellationToken).ConfigureAwait(false);
             }
             catch (RegistryException e)
             {

@@ -18,8 +18,8 @@ namespace Dockerbuild.Engine.Execution;
 /// <item>a cache mount is created on first use from its from= source (or empty), with mode/uid/gid, and
 /// its identity includes that source, as BuildKit keys a cache dir on its id and base ref;</item>
 /// <item>secrets take their id from id=, else source=, else the target's name, mode 0400;</item>
-/// <item>an ssh mount without a forwarded agent fails only when required; otherwise it is left out and
-/// SSH_AUTH_SOCK still names the first ssh target.</item>
+/// <item>an ssh mount serves the agent forwarded with --ssh under its id; without one it fails only
+/// when required, otherwise it is left out and SSH_AUTH_SOCK still names the first ssh target.</item>
 /// </list>
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
@@ -235,17 +235,26 @@ internal sealed class RunMountResolver(BuildSession session, BaseImageResolver b
         set.Mounts.Add(ContainerMount.Bind(source, Target(run, mount, set), mount.ReadOnly));
     }
 
-    /// <summary>No agent is ever forwarded (dockerbuild has no --ssh yet), so BuildKit's missing-agent rules apply.</summary>
-    private static void AddSsh(RunInstruction run, RunMount mount, int index, RunMountSet set)
+    /// <summary>
+    /// A forwarded agent is served on a socket of the RUN's own at the target (default
+    /// /run/buildkit/ssh_agent.N, as dockerfile2llb numbers them); without one BuildKit's rules apply:
+    /// a required mount fails, an optional one is left out.
+    /// </summary>
+    private void AddSsh(RunInstruction run, RunMount mount, int index, RunMountSet set)
     {
         var id = mount.Id ?? DefaultSshId;
-        if (mount.Required)
+        var target = mount.Target is { Length: > 0 } ? Target(run, mount, set) : "/run/buildkit/ssh_agent." + index.ToString(CultureInfo.InvariantCulture);
+        set.SshAuthSock ??= target;
+        if (session.Request.Ssh.LastOrDefault(a => a.Id == id) is { } agent)
+        {
+            var proxy = SshAgentProxy.Start(agent.Socket, mount.Mode, mount.Uid, mount.Gid);
+            set.Releases.Add(proxy);
+            set.Mounts.Add(ContainerMount.Bind(proxy.SocketPath, target, readOnly: false));
+        }
+        else if (mount.Required)
         {
             throw new DockerfileException(run.Span, $"no SSH key \"{id}\" forwarded from the client");
         }
-
-        var target = mount.Target is { Length: > 0 } ? Target(run, mount, set) : "/run/buildkit/ssh_agent." + index.ToString(CultureInfo.InvariantCulture);
-        set.SshAuthSock ??= target;
     }
 
     /// <summary>The root filesystem a from= names: a named context directory as is, else a stage's or an image's layers as a read view.</summary>

@@ -35,7 +35,7 @@ internal sealed class StageExecutor(BuildSession session)
         var label = StageLabel(stage);
         var step = session.NextStep();
         var watch = Stopwatch.StartNew();
-        session.Report(new BuildEvent(BuildEventKind.Started, step, $"[{label}1/{total}] FROM {BaseDisplay(planned)}", Elapsed: session.Elapsed));
+        session.Report(new BuildEvent(BuildEventKind.Started, step, $"[{label}1/{total}] FROM {BaseDisplay(planned)}", Elapsed: session.Elapsed) { Span = stage.Span });
         var state = await FromAsync(planned, cancellationToken).ConfigureAwait(false);
         session.Report(new BuildEvent(BuildEventKind.Done, step, "", watch.Elapsed, session.Elapsed));
 
@@ -66,7 +66,7 @@ internal sealed class StageExecutor(BuildSession session)
     {
         var step = session.NextStep();
         var watch = Stopwatch.StartNew();
-        session.Report(new BuildEvent(BuildEventKind.Started, step, name, Elapsed: session.Elapsed));
+        session.Report(new BuildEvent(BuildEventKind.Started, step, name, Elapsed: session.Elapsed) { Span = instruction.Span });
         // Proxy build args reach RUN but, as BuildKit's llb.WithProxy, stay out of the key: changing a proxy reuses the cache.
         var environment = state.Scope.Environment;
         var context = new StepContext(instruction, step, session.Now());

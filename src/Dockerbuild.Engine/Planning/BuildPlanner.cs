@@ -82,8 +82,10 @@ public static class BuildPlanner
         return new BuildPlan(dockerfile, stages, planned[target.Index], global);
     }
 
-    /// <summary>Only the build machine's platform is built: there is no emulation.</summary>
-    public static void CheckPlatform(string? platform)
+    /// <summary>Only the build machine's platform is built; the error says whether an emulator is registered.</summary>
+    public static void CheckPlatform(string? platform) => CheckPlatform(platform, Emulators.BinfmtDirectory);
+
+    internal static void CheckPlatform(string? platform, string binfmtDirectory)
     {
         if (platform is null || platform.Length == 0)
         {
@@ -93,29 +95,39 @@ public static class BuildPlanner
         var parsed = Oci.Platform.Parse(platform).Normalize();
         if (parsed.Os != "linux" || parsed.Architecture != "amd64")
         {
-            throw new BuildException($"platform {platform} is not supported: only {NativePlatform} builds natively and no emulation is available");
+            var emulator = parsed.Os == "linux" ? Emulators.Registered(parsed.Architecture, binfmtDirectory) : null;
+            throw new BuildException(parsed.Os != "linux"
+                ? $"platform {platform} is not supported: only {NativePlatform} builds natively"
+                : emulator is null
+                ? $"platform {platform} is not supported: only {NativePlatform} builds natively and no emulator for {parsed.Architecture} is registered in {binfmtDirectory} (qemu-user-static with binfmt-support registers one)"
+                : $"platform {platform} is not supported: {emulator} is registered in {binfmtDirectory}, but dockerbuild builds only {NativePlatform}, natively");
         }
     }
 
     /// <summary>
-    /// BuildKit refuses a graph holding an insecure RUN unless the build was allowed it, before running
+    /// BuildKit refuses a graph holding an insecure or host-network RUN unless the build was allowed it, before running
     /// anything (its entitlement check on load), whether or not that step would be cached.
     /// </summary>
     private static void CheckEntitlements(IEnumerable<PlannedStage> stages, BuildRequest request)
     {
-        if (request.Allow.Contains(SecurityInsecure, StringComparer.Ordinal))
-        {
-            return;
-        }
-
-        var insecure = stages.SelectMany(s => s.Stage.Instructions).OfType<RunInstruction>().FirstOrDefault(r => r.Security == RunSecurity.Insecure);
-        if (insecure is not null)
+        var runs = stages.SelectMany(s => s.Stage.Instructions).OfType<RunInstruction>().ToList();
+        if (!request.Allow.Contains(SecurityInsecure, StringComparer.Ordinal)
+            && runs.FirstOrDefault(r => r.Security == RunSecurity.Insecure) is { } insecure)
         {
             throw new DockerfileException(insecure.Span, $"{SecurityInsecure} is not allowed: pass --allow {SecurityInsecure} to run it privileged");
+        }
+
+        // RUN --network=host is protected by the network.host entitlement, granted per build with --allow.
+        if (!request.Allow.Contains(NetworkHost, StringComparer.Ordinal)
+            && runs.FirstOrDefault(r => r.Network == RunNetwork.Host) is { } host)
+        {
+            throw new DockerfileException(host.Span, $"{NetworkHost} is not allowed: pass --allow {NetworkHost} to run it in the host's network");
         }
     }
 
     public const string SecurityInsecure = "security.insecure";
+
+    public const string NetworkHost = "network.host";
 
     private static IEnumerable<string> References(Instruction instruction) => instruction switch
     {

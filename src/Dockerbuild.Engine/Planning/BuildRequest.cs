@@ -33,6 +33,9 @@ public sealed record BuildRequest
 
     public IReadOnlyList<BuildSecret> Secrets { get; init; } = [];
 
+    /// <summary>Agents forwarded with <c>--ssh</c> to <c>RUN --mount=type=ssh</c>, by id.</summary>
+    public IReadOnlyList<BuildSshAgent> Ssh { get; init; } = [];
+
     /// <summary><c>--build-context NAME=PATH|docker-image://REF</c>.</summary>
     public IReadOnlyDictionary<string, string> NamedContexts { get; init; } = new Dictionary<string, string>();
 

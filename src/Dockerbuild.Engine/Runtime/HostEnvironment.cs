@@ -26,6 +26,35 @@ internal static class HostEnvironment
     }
 
     /// <summary>
+    /// The user id this process has in the initial namespace: its effective id mapped through
+    /// /proc/self/uid_map (the same id outside a user namespace).
+    /// </summary>
+    public static long HostUserId
+    {
+        get
+        {
+            var uid = Native.EffectiveUserId();
+            try
+            {
+                foreach (var line in File.ReadLines("/proc/self/uid_map"))
+                {
+                    var fields = line.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+                    if (fields.Length == 3 && long.TryParse(fields[0], out var inside) && long.TryParse(fields[1], out var outside)
+                        && long.TryParse(fields[2], out var length) && uid >= inside && uid < inside + length)
+                    {
+                        return outside + (uid - inside);
+                    }
+                }
+            }
+            catch (IOException)
+            {
+            }
+
+            return uid;
+        }
+    }
+
+    /// <summary>
     /// The capabilities this process may hand on (its bounding set, by CAP_ number), read from
     /// /proc/self/status; null when unknown. A container cannot be given more.
     /// </summary>

@@ -5,8 +5,8 @@ namespace Dockerbuild.Engine.Runtime;
 
 /// <summary>
 /// Collects changes as layer entries the way containerd's change writer turns them into a tar:
-/// a deletion is an empty <c>.wh.&lt;name&gt;</c> file; an addition or modification brings along every
-/// parent directory not yet written (read from the changed tree), but never the root; files sharing an
+/// a deletion is an empty <c>.wh.&lt;name&gt;</c> file; a deletion, an addition or a modification brings
+/// along every parent directory not yet written (read from the changed tree), but never the root; files sharing an
 /// inode become hardlinks to the first one recorded. Content is opened only when the tar is written.
 /// </summary>
 internal sealed class LayerChangeWriter(string sourceRoot, DateTimeOffset whiteoutTime)
@@ -19,8 +19,10 @@ internal sealed class LayerChangeWriter(string sourceRoot, DateTimeOffset whiteo
 
     public IReadOnlyList<LayerEntry> Entries => [.. entries.Values];
 
+    /// <summary>A whiteout, preceded like any change by its parents not yet written (containerd's includeParents).</summary>
     public void Delete(string path)
     {
+        IncludeParents(path);
         var slash = path.LastIndexOf('/');
         var whiteout = slash < 0 ? WhiteoutPrefix + path : path[..(slash + 1)] + WhiteoutPrefix + path[(slash + 1)..];
         entries.TryAdd(whiteout, new LayerEntry

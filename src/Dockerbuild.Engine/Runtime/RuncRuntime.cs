@@ -180,18 +180,20 @@ public sealed class RuncRuntime : IOciRuntime
 
     /// <summary>
     /// Runtime state belongs on a tmpfs that is private to the user (runc's own default is /run/runc):
-    /// /run as root, $XDG_RUNTIME_DIR otherwise, the temp directory as a last resort.
+    /// /run as the real root, $XDG_RUNTIME_DIR otherwise, the temp directory as a last resort. Root of a
+    /// user namespace (rootlesskit, unshare -r) cannot write /run, and is named in the temp directory by
+    /// the user it stands for, so two users' namespaces never share a directory.
     /// </summary>
     private static string DefaultStateRoot()
     {
-        if (HostEnvironment.IsRoot)
+        if (HostEnvironment.IsRoot && !HostEnvironment.InUserNamespace)
         {
             return "/run/dockerbuild/runtime";
         }
 
         var runtimeDirectory = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
         return string.IsNullOrEmpty(runtimeDirectory)
-            ? Path.Combine(Path.GetTempPath(), $"dockerbuild-runtime-{Native.EffectiveUserId()}")
+            ? Path.Combine(Path.GetTempPath(), $"dockerbuild-runtime-{HostEnvironment.HostUserId}")
             : Path.Combine(runtimeDirectory, "dockerbuild", "runtime");
     }
 

@@ -6,7 +6,9 @@ namespace Dockerbuild.Oci.Registry;
 /// <summary>
 /// The body of a blob PUT or PATCH: bytes [offset, offset+length) of the blob, streamed in 1 MiB pieces
 /// (never the whole blob in memory), re-sendable (an auth retry serializes it again), reporting progress,
-/// and keeping the attempt's deadline moving while bytes flow.
+/// and keeping the attempt's deadline moving while bytes flow. The piece that ends the blob reads its
+/// source to the end, so a verifying source (the blob store's) checks the digest before the registry is
+/// told the upload is complete: a corrupt local blob fails the push instead of being sent.
 /// </summary>
 internal sealed class BlobUploadContent : HttpContent
 {
@@ -15,14 +17,16 @@ internal sealed class BlobUploadContent : HttpContent
     private readonly BlobReader reader;
     private readonly long offset;
     private readonly long length;
+    private readonly long total;
     private readonly TransferDeadline deadline;
     private readonly Action<long> progress;
 
-    public BlobUploadContent(BlobReader reader, long offset, long length, TransferDeadline deadline, Action<long> progress)
+    public BlobUploadContent(BlobReader reader, long offset, long length, long total, TransferDeadline deadline, Action<long> progress)
     {
         this.reader = reader;
         this.offset = offset;
         this.length = length;
+        this.total = total;
         this.deadline = deadline;
         this.progress = progress;
         Headers.ContentType = new("application/octet-stream");
@@ -52,6 +56,11 @@ internal sealed class BlobUploadContent : HttpContent
                 await stream.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                 sent += read;
                 progress(offset + sent);
+            }
+
+            if (offset + length == total && await source.ReadAsync(buffer.AsMemory(0, 1), cancellationToken).ConfigureAwait(false) != 0)
+            {
+                throw new InvalidDataException($"the blob source is longer than its declared {total} bytes");
             }
 
             deadline.AwaitingResponse();

@@ -132,7 +132,27 @@ public sealed partial class RegistryClient
         var connection = await ConnectAsync(repository.Registry, cancellationToken).ConfigureAwait(false);
         var scope = PushScope(repository) + (mountFrom is null || mountFrom == repository.Repository ? "" : $" repository:{mountFrom}:pull");
         await using var reader = new BlobReader(open);
-        var result = await WithRetriesAsync(repository.Registry, $"pushing blob {blob.Digest}", async _ =>
+        try
+        {
+            var result = await PushBlobOnceOrMoreAsync(connection, repository, blob, reader, mountFrom, scope, progress, cancellationToken).ConfigureAwait(false);
+            progress?.Report(new TransferProgress(blob.Digest, blob.Size, blob.Size, result switch
+            {
+                BlobPushResult.Exists => TransferStatus.Exists,
+                BlobPushResult.Mounted => TransferStatus.Mounted,
+                _ => TransferStatus.Complete,
+            }));
+            return result;
+        }
+        catch (HttpRequestException e) when (RetryPolicy.LocalCorruption(e) is { } corruption)
+        {
+            // HttpClient wraps what the request body threw; the cause is the local blob, so say that.
+            throw corruption;
+        }
+    }
+
+    private Task<BlobPushResult> PushBlobOnceOrMoreAsync(RegistryConnection connection, ImageReference repository, Descriptor blob, BlobReader reader, string? mountFrom, string scope,
+        IProgress<TransferProgress>? progress, CancellationToken cancellationToken) =>
+        WithRetriesAsync(repository.Registry, $"pushing blob {blob.Digest}", async _ =>
         {
             if (await BlobExistsOnceAsync(connection, repository, blob.Digest, scope, cancellationToken).ConfigureAwait(false))
             {
@@ -157,7 +177,7 @@ public sealed partial class RegistryClient
             if (blob.Size <= Math.Min(Options.MonolithicUploadLimit, Options.ChunkSize ?? long.MaxValue))
             {
                 using var deadline = NewDeadline(cancellationToken);
-                using var content = new BlobUploadContent(reader, 0, blob.Size, deadline, report);
+                using var content = new BlobUploadContent(reader, 0, blob.Size, blob.Size, deadline, report);
                 using var response = await SendOnceAsync(connection, HttpMethod.Put, WithQuery(location, "digest", blob.Digest.ToString()), scope, deadline, content).ConfigureAwait(false);
                 await EnsureSuccessAsync(response, repository.Registry, $"upload of blob {blob.Digest}").ConfigureAwait(false);
             }
@@ -167,16 +187,7 @@ public sealed partial class RegistryClient
             }
 
             return BlobPushResult.Uploaded;
-        }, cancellationToken, _ => progress?.Report(new TransferProgress(blob.Digest, 0, blob.Size, TransferStatus.Retrying))).ConfigureAwait(false);
-
-        progress?.Report(new TransferProgress(blob.Digest, blob.Size, blob.Size, result switch
-        {
-            BlobPushResult.Exists => TransferStatus.Exists,
-            BlobPushResult.Mounted => TransferStatus.Mounted,
-            _ => TransferStatus.Complete,
-        }));
-        return result;
-    }
+        }, cancellationToken, _ => progress?.Report(new TransferProgress(blob.Digest, 0, blob.Size, TransferStatus.Retrying)));
 
     /// <summary>POST to the uploads endpoint (with mount= and from= when mounting): 201 means mounted, 202 gives the upload URL.</summary>
     private async Task<(bool Mounted, Uri Location)> StartUploadAsync(RegistryConnection connection, ImageReference repository, Descriptor blob, string? mountFrom, string scope, CancellationToken cancellationToken)
@@ -212,7 +223,7 @@ public sealed partial class RegistryClient
             try
             {
                 using var deadline = NewDeadline(cancellationToken);
-                using var content = new BlobUploadContent(reader, offset, length, deadline, report);
+                using var content = new BlobUploadContent(reader, offset, length, blob.Size, deadline, report);
                 content.Headers.TryAddWithoutValidation("Content-Range", $"{offset.ToString(CultureInfo.InvariantCulture)}-{(offset + length - 1).ToString(CultureInfo.InvariantCulture)}");
                 using var response = await SendOnceAsync(connection, HttpMethod.Patch, location, scope, deadline, content).ConfigureAwait(false);
                 await EnsureSuccessAsync(response, repository.Registry, $"upload of blob {blob.Digest}").ConfigureAwait(false);

@@ -89,14 +89,17 @@ public sealed class CacheAndConcurrencyTests
     }
 
     [Fact]
-    public async Task IndependentStagesAreBothBuiltForAFinalStageThatCopiesFromThem()
+    public async Task IndependentStagesBuildAtTheSameTime()
     {
         using var f = await BuildFixture.CreateAsync();
-        var result = await f.BuildAsync("""
+        // Each stage's RUN waits (up to 10 s) for the other's mark in a shared cache mount: built one
+        // after the other, the first would give up and fail; built in parallel, they meet.
+        const string meet = "for i in $(seq 200); do [ -e /r/{0} ] && break; sleep 0.05; done; [ -e /r/{0} ]";
+        var result = await f.BuildAsync($"""
             FROM busybox:test AS a
-            RUN echo a > /a
+            RUN --mount=type=cache,id=rendezvous,target=/r touch /r/a && {string.Format(System.Globalization.CultureInfo.InvariantCulture, meet, "b")} && echo a > /a
             FROM busybox:test AS b
-            RUN echo b > /b
+            RUN --mount=type=cache,id=rendezvous,target=/r touch /r/b && {string.Format(System.Globalization.CultureInfo.InvariantCulture, meet, "a")} && echo b > /b
             FROM scratch
             COPY --from=a /a /a
             COPY --from=b /b /b

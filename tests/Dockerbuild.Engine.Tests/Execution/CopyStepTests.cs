@@ -18,6 +18,18 @@ public sealed class CopyStepTests
         Assert.Equal("from context\n", await File.ReadAllTextAsync(Path.Combine(rootfs, "seen"), TestContext.Current.CancellationToken));
     }
 
+    /// <summary>BuildKit's --from takes a stage's index in the file as well as its name.</summary>
+    [Fact]
+    public async Task CopyFromAStageIndex()
+    {
+        using var f = await BuildFixture.CreateAsync();
+        var result = await f.BuildAsync("FROM busybox:test\nRUN echo zero > /z\nFROM busybox:test AS named\nRUN echo one > /o\nFROM scratch\nCOPY --from=0 /z /z\nCOPY --from=1 /o /o\n");
+
+        var rootfs = await f.ExtractAsync(result);
+        Assert.Equal("zero\n", await File.ReadAllTextAsync(Path.Combine(rootfs, "z"), TestContext.Current.CancellationToken));
+        Assert.Equal("one\n", await File.ReadAllTextAsync(Path.Combine(rootfs, "o"), TestContext.Current.CancellationToken));
+    }
+
     [Fact]
     public async Task ChangingACopiedFileRebuildsFromThatStepOnly()
     {

@@ -204,4 +204,18 @@ public sealed class ImageBuilderTests
         var error = await Assert.ThrowsAsync<BuildException>(() => f.BuildAsync("FROM busybox:test\n", r => r with { Platform = "linux/arm64" }));
         Assert.Contains("linux/arm64 is not supported", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task FromPlatformIsExpandedAndOnlyTheNativePlatformIsBuilt()
+    {
+        using var f = await BuildFixture.CreateAsync();
+        var result = await f.BuildAsync("FROM --platform=$BUILDPLATFORM busybox:test\nARG TARGETPLATFORM\nRUN echo $TARGETPLATFORM > /p\n");
+        var rootfs = await f.ExtractAsync(result);
+        Assert.Equal("linux/amd64\n", await File.ReadAllTextAsync(Path.Combine(rootfs, "p"), TestContext.Current.CancellationToken));
+        Assert.Equal("amd64", result.Config.Architecture);
+
+        var error = await Assert.ThrowsAsync<Dockerbuild.Dockerfile.DockerfileException>(() => f.BuildAsync("FROM busybox:test\nFROM --platform=linux/arm64 busybox:test AS other\n"));
+        Assert.StartsWith("Dockerfile:2", error.Message, StringComparison.Ordinal);
+        Assert.Contains("linux/arm64 is not supported", error.Message, StringComparison.Ordinal);
+    }
 }

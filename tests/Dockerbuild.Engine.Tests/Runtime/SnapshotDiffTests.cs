@@ -83,8 +83,8 @@ public sealed class SnapshotDiffTests : IDisposable
             listings.Add(await LayerListing.ListAsync(await snapshot.DiffAsync(WhiteoutTime, TestContext.Current.CancellationToken)));
         }
 
-        // As in containerd, a whiteout does not bring its parent directory along (only additions do).
-        Assert.Equal(["data/", "data/added (5)", "link -> data/keep", "opaque/.wh.new-in-l2 (0)"], listings[0]);
+        // As containerd's ChangeWriter (includeParents on deletions too), a whiteout brings its parent directory along.
+        Assert.Equal(["data/", "data/added (5)", "link -> data/keep", "opaque/", "opaque/.wh.new-in-l2 (0)"], listings[0]);
         Assert.Equal(listings[0], listings[1]);
     }
 

@@ -99,7 +99,7 @@ public sealed class UserNamespaceTests
 
         Assert.True(result.ExitCode == 0, string.Join('\n', lines));
         Assert.Equal(["0"], lines);
-        Assert.Equal(["built (6)", "etc/.wh.old (0)"], await LayerListing.ListAsync(await snapshot.DiffAsync(DateTimeOffset.UnixEpoch, TestContext.Current.CancellationToken)));
+        Assert.Equal(["built (6)", "etc/", "etc/.wh.old (0)"], await LayerListing.ListAsync(await snapshot.DiffAsync(DateTimeOffset.UnixEpoch, TestContext.Current.CancellationToken)));
     }
 
     /// <summary>

@@ -67,4 +67,31 @@ public sealed class BuildCliTests
         Assert.NotEqual(0, (await cli.RunAsync("build", "-q", "--iidfile", iidPath, context)).ExitCode);
         Assert.False(File.Exists(iidPath));
     }
+
+    /// <summary>
+    /// SOURCE_DATE_EPOCH in the environment (buildx passes it as a build arg): two builds of the same
+    /// inputs in two stores, from contexts written at different times, give the same image; -t repeats
+    /// and --label lands in the config.
+    /// </summary>
+    [Fact]
+    public async Task SourceDateEpochFromTheEnvironmentGivesTheSameImageInTwoStoresWithEveryTagAndLabel()
+    {
+        var ids = new List<string>();
+        for (var i = 0; i < 2; i++)
+        {
+            using var cli = new DockerbuildProcess();
+            cli.Environment["SOURCE_DATE_EPOCH"] = "1700000000";
+            var context = await BusyboxContext.CreateAsync(cli.Home, BusyboxContext.Base + "RUN echo x > /x\n");
+
+            ids.Add((await cli.RunAsync("build", "-q", "-t", "first:1", "-t", "second:2", "--label", "org.example.built=yes", context)).Succeeded().Out.Trim());
+
+            var inspect = JsonNode.Parse((await cli.RunAsync("image", "inspect", "second:2")).Succeeded().Out)![0]!;
+            Assert.Equal(["first:1", "second:2"], inspect["RepoTags"]!.AsArray().Select(t => (string?)t).Order(StringComparer.Ordinal));
+            Assert.Equal("yes", (string?)inspect["Config"]!["Labels"]!["org.example.built"]);
+            Assert.StartsWith("2023-11-14T22:13:20", (string?)inspect["Created"], StringComparison.Ordinal);
+            await Task.Delay(1100, TestContext.Current.CancellationToken); // the next context's files are a second newer
+        }
+
+        Assert.Equal(ids[0], ids[1]);
+    }
 }

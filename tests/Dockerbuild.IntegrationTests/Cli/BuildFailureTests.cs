@@ -61,13 +61,21 @@ public sealed class BuildFailureTests
         AssertNoStackTrace(result.Err);
     }
 
+    [Fact]
+    public async Task AForeignPlatformIsOneErrorNamingIt()
+    {
+        var error = await FailingBuildAsync(BusyboxContext.Base, "--platform", "linux/arm64");
+
+        Assert.StartsWith("ERROR: platform linux/arm64 is not supported: only linux/amd64 builds natively", error, StringComparison.Ordinal);
+    }
+
     /// <summary>Builds <paramref name="dockerfile"/> quietly, asserts a non-zero exit and one stderr line, and returns it.</summary>
-    private static async Task<string> FailingBuildAsync(string dockerfile)
+    private static async Task<string> FailingBuildAsync(string dockerfile, params string[] options)
     {
         using var cli = new DockerbuildProcess();
         var context = await BusyboxContext.CreateAsync(cli.Home, dockerfile);
 
-        var result = await cli.RunAsync("build", "-q", context);
+        var result = await cli.RunAsync(["build", "-q", .. options, context]);
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Empty(result.Out);

@@ -25,6 +25,12 @@ internal sealed class DockerbuildProcess : IDisposable
     /// <summary>PATH for the process (e.g. with a credential helper in front); the test's own by default.</summary>
     public string? Path { get; set; }
 
+    /// <summary>A command the executable is started through (setpriv, unshare ...), none by default.</summary>
+    public IReadOnlyList<string> Launcher { get; set; } = [];
+
+    /// <summary>Variables set for the process on top of the test's own.</summary>
+    public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
+
     public string ConfigJson => System.IO.Path.Combine(DockerConfig, "config.json");
 
     public async Task<CliResult> RunAsync(params string[] arguments) => await RunAsync(null, arguments);
@@ -51,13 +57,18 @@ internal sealed class DockerbuildProcess : IDisposable
 
     private ProcessStartInfo StartInfo(string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(Launcher.Count == 0 ? "dotnet" : Launcher[0])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = Home,
         };
+        foreach (var argument in Launcher.Skip(1).Concat(Launcher.Count == 0 ? [] : ["dotnet"]))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         start.ArgumentList.Add(System.IO.Path.Combine(AppContext.BaseDirectory, "dockerbuild.dll"));
         foreach (var argument in arguments)
         {
@@ -71,6 +82,11 @@ internal sealed class DockerbuildProcess : IDisposable
         {
             start.Environment["PATH"] = Path;
         }
+        foreach (var (name, value) in Environment)
+        {
+            start.Environment[name] = value;
+        }
+
         foreach (var name in new[] { "DOCKERBUILD_REGISTRY_USER", "DOCKERBUILD_REGISTRY_PASSWORD", "DOTNET_CONTAINER_REGISTRY_UNAME", "DOTNET_CONTAINER_REGISTRY_PWORD" })
         {
             start.Environment.Remove(name);

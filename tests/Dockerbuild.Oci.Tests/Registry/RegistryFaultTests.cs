@@ -147,4 +147,36 @@ public sealed class RegistryFaultTests
         Assert.Contains("refused", error.Message, StringComparison.Ordinal);
         Assert.False(pulled.Contains(layer.Digest));
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task PushOfACorruptLocalBlobFailsAtOnceAndTheRegistryNeverHasIt(bool chunked)
+    {
+        await using var s = await RegistryScenario.StartAsync(new RegistryServerOptions(), [3 * MiB], proxy: false,
+            o => chunked ? o with { ChunkSize = MiB } : o);
+        await s.PushAsync("faults/source", "1");
+        var store = new BlobStore(Directory.CreateTempSubdirectory("dockerbuild-store-").FullName);
+        try
+        {
+            await s.Client.PullImageAsync(s.Repository("faults/source").WithTag("1"), Platform.Parse("linux/amd64"), store, null, Ct);
+            var layer = s.Image.Layers[0];
+
+            // Bit rot in the store: same size, one byte flipped near the end, so only the digest can tell.
+            var path = store.PathOf(layer.Digest);
+            var bytes = File.ReadAllBytes(path);
+            bytes[^10] ^= 0xff;
+            File.WriteAllBytes(path, bytes);
+
+            var target = s.Repository("faults/target");
+            var error = await Assert.ThrowsAsync<DigestMismatchException>(() =>
+                s.Client.PushImageAsync(target, ["1"], s.Image.Manifest, store, null, null, Ct));
+            Assert.Contains(layer.Digest.ToString(), error.Message, StringComparison.Ordinal);
+            Assert.False(await s.Client.BlobExistsAsync(target, layer.Digest, Ct));
+        }
+        finally
+        {
+            Directory.Delete(store.Root, recursive: true);
+        }
+    }
 }

@@ -89,7 +89,9 @@ internal static class ArchiveUnpacker
             case TarEntryType.Directory:
                 return (common, null);
             case TarEntryType.SymbolicLink:
-                return (common with { Type = LayerEntryType.SymbolicLink, LinkTarget = entry.LinkName }, null);
+                // BuildKit unpacks onto a file system, where a symlink's mode is always 0777, and the
+                // layer is that file system's diff: the archive's mode bits for a link are lost.
+                return (common with { Type = LayerEntryType.SymbolicLink, LinkTarget = entry.LinkName, Mode = 0b111_111_111 }, null);
             case TarEntryType.HardLink:
                 return (common with { Type = LayerEntryType.HardLink, LinkTarget = SourcePaths.Normalize(entry.LinkName) }, null);
             case TarEntryType.Fifo:
