@@ -28,6 +28,8 @@ bash eng/install-deps.sh
 work=$(mktemp -d /var/tmp/dockerbuild-bench.XXXXXX)
 # shellcheck source=eng/lib/cli.sh
 source eng/lib/cli.sh
+# shellcheck source=eng/lib/bench.sh
+source eng/lib/bench.sh
 cleanup() { for d in "$work"/*/; do stop_registry "$d"; done; rm -rf "$work"; }
 trap cleanup EXIT
 
@@ -52,9 +54,6 @@ rm -rf "$work/src"
 size_mb=$(du -sm "$work/a/data" | cut -f1)
 echo "Seeded $A/seed:1 (${size_mb} MB stored)."
 
-now() { date +%s.%N; }
-elapsed() { python3 -c "print(f'{$2 - $1:.3f}')"; }
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
 ours_pull=() theirs_pull=() ours_push=() theirs_push=()
 for r in $(seq "$runs"); do
