@@ -30,28 +30,10 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 
-# Measured as it ships for this machine: published for its runtime, so precompiled (ReadyToRun).
-case "$(uname -m)" in aarch64|arm64) rid=linux-arm64 ;; *) rid=linux-x64 ;; esac
-dotnet publish src/Dockerbuild.Cli -c Release -r "$rid" --self-contained false -o "$work/bin" -nologo -v quiet -clp:ErrorsOnly
-dockerbuild=("$work/bin/dockerbuild")
+source eng/bench/lib.sh
+publish_cli
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-start_registry() { # name -> prints host:port
-  local name=$1 port; port=$(free_port)
-  mkdir -p "$work/$name/data"
-  cat > "$work/$name/config.yml" <<YML
-version: 0.1
-log: { level: error }
-storage: { filesystem: { rootdirectory: $work/$name/data }, delete: { enabled: true } }
-http: { addr: 127.0.0.1:$port }
-YML
-  docker-registry serve "$work/$name/config.yml" > "$work/$name/log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/v2/" >/dev/null && break; sleep 0.1; done
-  echo "127.0.0.1:$port"
-}
-
-A=$(start_registry a)
+start_registry a; A=$registry
 
 echo "Making a ${layers}x${layer_mb} MB image with umoci..."
 umoci init --layout "$work/src" >/dev/null
@@ -67,10 +49,6 @@ rm -rf "$work/src"
 size_mb=$(du -sm "$work/a/data" | cut -f1)
 echo "Seeded $A/seed:1 (${size_mb} MB stored)."
 
-now() { date +%s.%N; }
-elapsed() { python3 -c "print(f'{$2 - $1:.3f}')"; }
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-
 ours_pull=() theirs_pull=() ours_push=() theirs_push=()
 for r in $(seq "$runs"); do
   store="$work/store$r"; rm -rf "$store"
@@ -81,7 +59,7 @@ for r in $(seq "$runs"); do
   t0=$(now); skopeo copy -q --src-tls-verify=false "docker://$A/seed:1" "oci:$work/pulled:1"; t1=$(now)
   theirs_pull+=("$(elapsed "$t0" "$t1")")
 
-  B=$(start_registry "b$r")
+  start_registry "b$r"; B=$registry
   DOCKERBUILD_ROOT=$store "${dockerbuild[@]}" tag "$A/seed:1" "$B/ours$r:1"
   t0=$(now); DOCKERBUILD_ROOT=$store "${dockerbuild[@]}" push -q "$B/ours$r:1" >/dev/null; t1=$(now)
   ours_push+=("$(elapsed "$t0" "$t1")")
