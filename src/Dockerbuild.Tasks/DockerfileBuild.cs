@@ -1,4 +1,6 @@
 using System.IO.Compression;
+using Dockerbuild.Dockerfile.Instructions;
+using Dockerbuild.Dockerfile.Syntax;
 using Dockerbuild.Engine.Execution;
 using Dockerbuild.Engine.Planning;
 using Dockerbuild.Oci;
@@ -22,6 +24,9 @@ namespace Dockerbuild.Tasks;
 /// </summary>
 public sealed class DockerfileBuild : Task, ICancelableTask
 {
+    /// <summary>The named context that holds the publish output (<c>COPY --from=publish / /app/</c>).</summary>
+    public const string PublishContext = "publish";
+
     // Not disposed: MSBuild may call Cancel from another thread after Execute has returned.
     private readonly CancellationTokenSource cancellation = new();
 
@@ -45,6 +50,13 @@ public sealed class DockerfileBuild : Task, ICancelableTask
 
     /// <summary>Include=NAME Value=DIRECTORY or docker-image://REF (<c>--build-context</c>).</summary>
     public ITaskItem[] BuildContexts { get; set; } = [];
+
+    /// <summary>
+    /// The publish output, given to the Dockerfile as the named context <c>publish</c> unless a
+    /// DockerfileBuildContext item names one, or the Dockerfile has a stage of that name (Visual Studio's
+    /// Dockerfiles publish in a stage called so, which a named context would replace).
+    /// </summary>
+    public string PublishDirectory { get; set; } = "";
 
     /// <summary>Include=KEY Value=VALUE (<c>--label</c>).</summary>
     public ITaskItem[] Labels { get; set; } = [];
@@ -135,6 +147,8 @@ public sealed class DockerfileBuild : Task, ICancelableTask
         }
 
         var archive = ArchiveOutputPath.Length > 0 ? Path.GetFullPath(ArchiveOutputPath) : null;
+        var dockerfileText = await File.ReadAllTextAsync(dockerfile, cancellationToken).ConfigureAwait(false);
+        var bound = DockerfileBinder.Bind(DockerfileParser.Parse(dockerfileText, Path.GetFileName(dockerfile)));
         var request = new BuildRequest
         {
             ContextDirectory = Path.GetFullPath(ContextDirectory),
@@ -142,7 +156,7 @@ public sealed class DockerfileBuild : Task, ICancelableTask
             Target = Target.Length > 0 ? Target : null,
             BuildArgs = TaskItems.Pairs(BuildArgs),
             Labels = TaskItems.Pairs(Labels),
-            NamedContexts = NamedContexts(),
+            NamedContexts = NamedContexts(bound),
             Tags = [.. names.Select(n => n.ToString())],
             NoCache = NoCache,
             Outputs = Registry.Length > 0 ? ["type=registry"] : [],
@@ -153,7 +167,7 @@ public sealed class DockerfileBuild : Task, ICancelableTask
         var stampFile = StampFile.Length > 0 ? Path.GetFullPath(StampFile) : null;
         var inputs = stampFile is null ? null : await ImageStamp.ComputeKeyAsync(request, [archive ?? ""], StampExcludedDirectory.Length > 0 ? StampExcludedDirectory : Path.GetDirectoryName(stampFile), cancellationToken).ConfigureAwait(false);
         if (!NoCache && inputs is not null && ImageStamp.TryRead(stampFile!) is { } stamp
-            && stamp.Key == ImageStamp.WithBases(inputs, await ImageStamp.BasesAsync(request, store, cancellationToken).ConfigureAwait(false))
+            && stamp.Key == ImageStamp.WithBases(inputs, await ImageStamp.BasesAsync(bound, request, store, cancellationToken).ConfigureAwait(false))
             && (archive is null || File.Exists(archive)))
         {
             Log.LogMessage(MessageImportance.Normal, "Image up to date (the Dockerfile, its contexts, base images and settings have not changed): {0}", stamp.ManifestDigest);
@@ -194,7 +208,7 @@ public sealed class DockerfileBuild : Task, ICancelableTask
         if (stampFile is not null && inputs is not null)
         {
             // The bases as they are now, pulled if the build had to.
-            var key = ImageStamp.WithBases(inputs, await ImageStamp.BasesAsync(request, store, cancellationToken).ConfigureAwait(false));
+            var key = ImageStamp.WithBases(inputs, await ImageStamp.BasesAsync(bound, request, store, cancellationToken).ConfigureAwait(false));
             await new ImageStamp(key, result.ManifestDigest.ToString(), result.ConfigDigest.ToString(), request.Tags).WriteAsync(stampFile, cancellationToken).ConfigureAwait(false);
         }
 
@@ -229,7 +243,7 @@ public sealed class DockerfileBuild : Task, ICancelableTask
         return names;
     }
 
-    private Dictionary<string, string> NamedContexts()
+    private Dictionary<string, string> NamedContexts(BoundDockerfile dockerfile)
     {
         var contexts = TaskItems.Pairs(BuildContexts);
         foreach (var (name, value) in contexts.ToList())
@@ -237,6 +251,18 @@ public sealed class DockerfileBuild : Task, ICancelableTask
             if (!value.StartsWith("docker-image://", StringComparison.Ordinal))
             {
                 contexts[name] = Path.GetFullPath(value, ProjectDirectory.Length > 0 ? ProjectDirectory : Environment.CurrentDirectory);
+            }
+        }
+
+        if (PublishDirectory.Length > 0 && !contexts.ContainsKey(PublishContext))
+        {
+            if (dockerfile.FindStage(PublishContext) is { } stage)
+            {
+                Log.LogMessage(MessageImportance.Normal, "The Dockerfile has a stage named '{0}' (line {1}): it is built as written, and the publish output is not given as a named context", PublishContext, stage.Span.StartLine);
+            }
+            else
+            {
+                contexts[PublishContext] = Path.GetFullPath(PublishDirectory);
             }
         }
 

@@ -56,6 +56,11 @@ public sealed class PackageTests(PackageFeed feed) : IClassFixture<PackageFeed>
         var auth = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{registry.Username}:{registry.Password}"));
         await File.WriteAllTextAsync(Path.Combine(project.DockerConfig, "config.json"), new System.Text.Json.Nodes.JsonObject { ["auths"] = new System.Text.Json.Nodes.JsonObject { [registry.Host] = new System.Text.Json.Nodes.JsonObject { ["auth"] = auth } } }.ToJsonString(), cancellationToken);
         var binlog = Path.Combine(project.Root, "publish.binlog");
+        // Credentials in the environment (for another registry, so docker's config serves this push) stay out of logs too.
+        var environmentSecret = "env-secret-" + Guid.NewGuid().ToString("N");
+        project.Environment["DOCKERBUILD_REGISTRY"] = "registry.invalid:5000";
+        project.Environment["DOCKERBUILD_REGISTRY_USER"] = "someone";
+        project.Environment["DOCKERBUILD_REGISTRY_PASSWORD"] = environmentSecret;
 
         var (exitCode, output) = await project.PublishAsync($"-bl:{binlog}");
 
@@ -112,7 +117,9 @@ public sealed class PackageTests(PackageFeed feed) : IClassFixture<PackageFeed>
         Assert.Contains("DockerfileBuild", logged);
         Assert.DoesNotContain(registry.Password, logged);
         Assert.DoesNotContain(auth, logged);
+        Assert.DoesNotContain(environmentSecret, logged);
         Assert.DoesNotContain(registry.Password, output);
+        Assert.DoesNotContain(environmentSecret, output);
 
         // Nothing changed: the image build is skipped entirely, its outputs still set.
         var (again, againOutput) = await project.PublishAsync();

@@ -1,0 +1,109 @@
+using Dockerbuild.Oci.Storage;
+using Dockerbuild.Tasks.Diagnostics;
+using Dockerbuild.Testing;
+using Microsoft.Build.Framework;
+using TaskItem = Microsoft.Build.Utilities.TaskItem;
+
+namespace Dockerbuild.Tasks.Tests.Unit;
+
+/// <summary>
+/// The DockerfileBuild task run in this process on Dockerfiles without RUN (no runtime needed): the
+/// publish context, the outputs, the stamp and the settings it refuses.
+/// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class DockerfileBuildTests
+{
+    [Fact]
+    public async Task ThePublishOutputIsTheNamedContextPublishAndAnUnchangedSecondRunReusesTheImage()
+    {
+        using var temp = new TempDirectory();
+        var (project, publish) = Layout(temp, "FROM scratch\nCOPY --from=publish / /app/\n");
+        File.WriteAllText(Path.Combine(publish, "App.dll"), "app");
+
+        var first = NewTask(temp, project, publish, out var engine);
+        Assert.True(first.Execute(), string.Join("\n", engine.Errors.Select(e => e.Message)));
+
+        var store = new ImageStore(new BlobStore(temp.Combine("store")));
+        var image = await store.OpenImageAsync("app:1.0", cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal(first.ImageDigest, image.Record.ManifestDigest.ToString());
+        Assert.Equal(first.ImageId, image.Manifest.Value.Config.Digest.ToString());
+        var item = Assert.Single(first.Images);
+        Assert.Equal("docker.io/library/app:1.0", item.ItemSpec);
+        Assert.Equal(("app", "1.0", first.ImageDigest, first.ImageId), (item.GetMetadata("Repository"), item.GetMetadata("Tag"), item.GetMetadata("ManifestDigest"), item.GetMetadata("ImageId")));
+        Assert.Contains(engine.Messages, m => m.Message == "Step 2/2 COPY --from=publish / /app/");
+
+        var second = NewTask(temp, project, publish, out var again);
+        Assert.True(second.Execute());
+        Assert.Equal((first.ImageDigest, first.ImageId), (second.ImageDigest, second.ImageId));
+        Assert.Contains(again.Messages, m => m.Message!.StartsWith("Image up to date", StringComparison.Ordinal));
+        Assert.DoesNotContain(again.Messages, m => m.Message!.StartsWith("Step ", StringComparison.Ordinal));
+        Assert.Contains(again.Messages, m => m.Importance == MessageImportance.High && m.Message == $"App -> app:1.0@{first.ImageDigest}");
+
+        // A changed publish output builds again.
+        File.WriteAllText(Path.Combine(publish, "App.dll"), "app v2");
+        var third = NewTask(temp, project, publish, out _);
+        Assert.True(third.Execute());
+        Assert.NotEqual(first.ImageDigest, third.ImageDigest);
+    }
+
+    [Fact]
+    public void AStageNamedPublishIsBuiltAsWrittenAsVisualStudiosDockerfilesExpect()
+    {
+        using var temp = new TempDirectory();
+        var (project, publish) = Layout(temp, "FROM scratch AS publish\nCOPY marker.txt /app/publish/marker.txt\nFROM scratch\nCOPY --from=publish /app/publish /app\n");
+        File.WriteAllText(Path.Combine(project, "marker.txt"), "from the stage");
+
+        var task = NewTask(temp, project, publish, out var engine);
+
+        Assert.True(task.Execute(), string.Join("\n", engine.Errors.Select(e => e.Message)));
+        Assert.Contains(engine.Messages, m => m.Message!.StartsWith("The Dockerfile has a stage named 'publish' (line 1)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AnInvalidNameIsDkb1004AndAMissingDockerfileDkb1001()
+    {
+        using var temp = new TempDirectory();
+        var (project, publish) = Layout(temp, "FROM scratch\n");
+
+        var upper = NewTask(temp, project, publish, out var engine);
+        upper.Repository = "MyApp";
+        Assert.False(upper.Execute());
+        var error = Assert.Single(engine.Errors);
+        Assert.Equal(DiagnosticCodes.InvalidSetting, error.Code);
+        Assert.StartsWith("'MyApp:1.0' is not a valid image name", error.Message, StringComparison.Ordinal);
+
+        var missing = NewTask(temp, project, publish, out var missingEngine);
+        missing.Dockerfile = Path.Combine(project, "Nope.Dockerfile");
+        Assert.False(missing.Execute());
+        Assert.Equal(DiagnosticCodes.DockerfileNotFound, Assert.Single(missingEngine.Errors).Code);
+    }
+
+    private static (string Project, string Publish) Layout(TempDirectory temp, string dockerfile)
+    {
+        var project = Directory.CreateDirectory(temp.Combine("App")).FullName;
+        var publish = Directory.CreateDirectory(temp.Combine("App", "bin", "publish")).FullName;
+        Directory.CreateDirectory(temp.Combine("App", "obj"));
+        File.WriteAllText(Path.Combine(project, "Dockerfile"), dockerfile);
+        File.WriteAllText(Path.Combine(project, ".dockerignore"), "bin/\nobj/\n");
+        return (project, publish);
+    }
+
+    private static DockerfileBuild NewTask(TempDirectory temp, string project, string publish, out RecordingBuildEngine engine)
+    {
+        engine = new RecordingBuildEngine();
+        return new DockerfileBuild
+        {
+            BuildEngine = engine,
+            Dockerfile = Path.Combine(project, "Dockerfile"),
+            ContextDirectory = project,
+            ProjectDirectory = project,
+            ProjectName = "App",
+            PublishDirectory = publish,
+            Repository = "app",
+            Tags = [new TaskItem("1.0")],
+            StoreRoot = temp.Combine("store"),
+            StampFile = Path.Combine(project, "obj", "dockerbuild.stamp.json"),
+            StampExcludedDirectory = Path.Combine(project, "obj"),
+        };
+    }
+}
