@@ -166,9 +166,7 @@ public sealed class DockerfileBuild : Task, ICancelableTask
         var store = new ImageStore(new BlobStore(StoreRoot.Length > 0 ? Path.GetFullPath(StoreRoot) : Oci.Storage.StoreRoot.Resolve()));
         var stampFile = StampFile.Length > 0 ? Path.GetFullPath(StampFile) : null;
         var inputs = stampFile is null ? null : await ImageStamp.ComputeKeyAsync(request, [archive ?? ""], StampExcludedDirectory.Length > 0 ? StampExcludedDirectory : Path.GetDirectoryName(stampFile), cancellationToken).ConfigureAwait(false);
-        if (!NoCache && inputs is not null && ImageStamp.TryRead(stampFile!) is { } stamp
-            && stamp.Key == ImageStamp.WithBases(inputs, await ImageStamp.BasesAsync(bound, request, store, cancellationToken).ConfigureAwait(false))
-            && (archive is null || File.Exists(archive)))
+        if (!NoCache && inputs is not null && await UpToDateAsync(stampFile!, inputs, bound, request, store, names, archive, cancellationToken).ConfigureAwait(false) is { } stamp)
         {
             Log.LogMessage(MessageImportance.Normal, "Image up to date (the Dockerfile, its contexts, base images and settings have not changed): {0}", stamp.ManifestDigest);
             SetOutputs(stamp.ManifestDigest, stamp.ConfigDigest, names);
@@ -198,13 +196,11 @@ public sealed class DockerfileBuild : Task, ICancelableTask
         }
 
         Log.LogMessage(MessageImportance.Normal, "Image {0}: {1} steps built, {2} cached", result.ManifestDigest, steps.Executed, steps.Cached);
-        if (Registry.Length > 0)
+        foreach (var name in Registry.Length > 0 ? names : [])
         {
-            foreach (var name in names)
-            {
-                Log.LogMessage(MessageImportance.Normal, "Pushed {0}", name);
-            }
+            Log.LogMessage(MessageImportance.Normal, "Pushed {0}", name);
         }
+
         if (stampFile is not null && inputs is not null)
         {
             // The bases as they are now, pulled if the build had to.
@@ -215,6 +211,32 @@ public sealed class DockerfileBuild : Task, ICancelableTask
         SetOutputs(result.ManifestDigest.ToString(), result.ConfigDigest.ToString(), names);
         Summary(names, result.ManifestDigest.ToString());
         return true;
+    }
+
+    /// <summary>
+    /// The stamp of the last build when it still stands for what this build would make: the same inputs,
+    /// every name still on that image in the local store (no rmi, no other build's tag since), the
+    /// archive still there. Null means build.
+    /// </summary>
+    private static async Task<ImageStamp?> UpToDateAsync(string stampFile, string inputs, BoundDockerfile dockerfile, BuildRequest request, ImageStore store,
+        IReadOnlyList<ImageReference> names, string? archive, CancellationToken cancellationToken)
+    {
+        if (ImageStamp.TryRead(stampFile) is not { } stamp
+            || stamp.Key != ImageStamp.WithBases(inputs, await ImageStamp.BasesAsync(dockerfile, request, store, cancellationToken).ConfigureAwait(false))
+            || (archive is not null && !File.Exists(archive)))
+        {
+            return null;
+        }
+
+        foreach (var name in names)
+        {
+            if ((await store.FindAsync(name.ToString(), cancellationToken).ConfigureAwait(false))?.ManifestDigest.ToString() != stamp.ManifestDigest)
+            {
+                return null;
+            }
+        }
+
+        return stamp;
     }
 
     /// <summary>registry/repository:tag for each tag; null (and an error logged) when one is not a valid reference.</summary>

@@ -39,6 +39,13 @@ public sealed class DockerfileBuildTests
         Assert.DoesNotContain(again.Messages, m => m.Message!.StartsWith("Step ", StringComparison.Ordinal));
         Assert.Contains(again.Messages, m => m.Importance == MessageImportance.High && m.Message == $"App -> app:1.0@{first.ImageDigest}");
 
+        // An image removed from the local store since is built again.
+        await store.RemoveAsync("app:1.0", force: true, TestContext.Current.CancellationToken);
+        var rebuilt = NewTask(temp, project, publish, out var rebuiltEngine);
+        Assert.True(rebuilt.Execute());
+        Assert.Contains(rebuiltEngine.Messages, m => m.Message == "Step 2/2 COPY --from=publish / /app/");
+        Assert.Equal(rebuilt.ImageDigest, (await store.GetAsync("app:1.0", TestContext.Current.CancellationToken)).ManifestDigest.ToString());
+
         // A changed publish output builds again.
         File.WriteAllText(Path.Combine(publish, "App.dll"), "app v2");
         var third = NewTask(temp, project, publish, out _);
