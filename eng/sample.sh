@@ -59,8 +59,8 @@ if [ "$mode" = package ]; then
   rm -rf "$NUGET_PACKAGES/dockerbuild"
 
   step "dotnet publish samples/$project (the publish builds the image $image:latest)"
-  dotnet publish "samples/$project" -c Release -nologo -tl:off -v minimal \
-    -p:DockerbuildVersion="$version" -p:BaseImage="$base"
+  # At a terminal, MSBuild's terminal logger shows the image build's current step; -v:n lists them all.
+  dotnet publish "samples/$project" -c Release -nologo -p:DockerbuildVersion="$version" -p:BaseImage="$base"
 else
   step "dotnet publish samples/$project"
   dotnet publish "samples/$project" -c Release -nologo -tl:off -v quiet -o "$out/$project/publish"
@@ -69,6 +69,9 @@ else
   "${dockerbuild[@]}" build --progress=plain -t "$image" \
     --build-context publish="$out/$project/publish" --build-arg BASE_IMAGE="$base" "samples/$project"
 fi
+
+step "dockerbuild history $image (the RUN and COPY layers on the base image's)"
+"${dockerbuild[@]}" history "$image"
 
 if [ "$sample" = console ]; then
   step "dockerbuild run --rm $image Reader"

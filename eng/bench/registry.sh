@@ -28,13 +28,12 @@ bash eng/install-deps.sh
 work=$(mktemp -d /var/tmp/dockerbuild-bench.XXXXXX)
 # shellcheck source=eng/lib/cli.sh
 source eng/lib/cli.sh
+# shellcheck source=eng/lib/bench.sh
+source eng/lib/bench.sh
 cleanup() { for d in "$work"/*/; do stop_registry "$d"; done; rm -rf "$work"; }
 trap cleanup EXIT
 
-# Measured as it ships for this machine: published for its runtime, so precompiled (ReadyToRun).
-case "$(uname -m)" in aarch64|arm64) rid=linux-arm64 ;; *) rid=linux-x64 ;; esac
-dotnet publish src/Dockerbuild.Cli -c Release -r "$rid" --self-contained false -o "$work/bin" -nologo -v quiet -clp:ErrorsOnly
-dockerbuild=("$work/bin/dockerbuild")
+publish_cli
 
 A=$(start_registry "$work/a")
 
@@ -52,9 +51,6 @@ rm -rf "$work/src"
 size_mb=$(du -sm "$work/a/data" | cut -f1)
 echo "Seeded $A/seed:1 (${size_mb} MB stored)."
 
-now() { date +%s.%N; }
-elapsed() { python3 -c "print(f'{$2 - $1:.3f}')"; }
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
 ours_pull=() theirs_pull=() ours_push=() theirs_push=()
 for r in $(seq "$runs"); do
