@@ -67,6 +67,38 @@ public sealed class DockerfileBuildTests
     }
 
     [Fact]
+    public async Task TheTargetStageNamedContextsLabelsAndNoCacheReachTheBuild()
+    {
+        using var temp = new TempDirectory();
+        var (project, publish) = Layout(temp, "FROM scratch AS wanted\nCOPY --from=assets / /assets/\nFROM wanted AS other\nCOPY missing /x\n");
+        var assets = Directory.CreateDirectory(temp.Combine("assets")).FullName;
+        File.WriteAllText(Path.Combine(assets, "logo.txt"), "logo");
+
+        var task = NewTask(temp, project, publish, out var engine);
+        task.Target = "wanted";
+        task.BuildContexts = [Item("assets", "../assets")];
+        task.Labels = [Item("org.example.team", "tasks")];
+        Assert.True(task.Execute(), string.Join("\n", engine.Errors.Select(e => e.Message)));
+
+        // Only the target stage was built (the other would fail), with the context given relative to the project.
+        var store = new ImageStore(new BlobStore(temp.Combine("store")));
+        var image = await store.OpenImageAsync("app:1.0", cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal("tasks", image.Config.Value.Config.Labels!["org.example.team"]);
+        Assert.Single(image.Layers);
+        Assert.Contains(engine.Messages, m => m.Message == "Step 2/2 (wanted) COPY --from=assets / /assets/");
+
+        // DockerbuildNoCache builds again although nothing changed, every step uncached.
+        var again = NewTask(temp, project, publish, out var againEngine);
+        again.Target = "wanted";
+        again.BuildContexts = task.BuildContexts;
+        again.Labels = task.Labels;
+        again.NoCache = true;
+        Assert.True(again.Execute());
+        Assert.Contains(againEngine.Messages, m => m.Message!.StartsWith("Step 2/2 (wanted) DONE", StringComparison.Ordinal));
+        Assert.DoesNotContain(againEngine.Messages, m => m.Message!.Contains("CACHED", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void AnInvalidNameIsDkb1004AndAMissingDockerfileDkb1001()
     {
         using var temp = new TempDirectory();
@@ -83,6 +115,13 @@ public sealed class DockerfileBuildTests
         missing.Dockerfile = Path.Combine(project, "Nope.Dockerfile");
         Assert.False(missing.Execute());
         Assert.Equal(DiagnosticCodes.DockerfileNotFound, Assert.Single(missingEngine.Errors).Code);
+    }
+
+    private static TaskItem Item(string name, string value)
+    {
+        var item = new TaskItem(name);
+        item.SetMetadata("Value", value);
+        return item;
     }
 
     private static (string Project, string Publish) Layout(TempDirectory temp, string dockerfile)
