@@ -20,6 +20,30 @@ namespace Dockerbuild.Tasks.Tests.EndToEnd;
 public sealed class PackageTests(PackageFeed feed) : IClassFixture<PackageFeed>
 {
     [Fact]
+    public void ThePackageHoldsTheTargetsAndTheTaskAssemblyWithOnlyWhatItLoads()
+    {
+        using var package = ZipFile.OpenRead(feed.Package);
+        var files = package.Entries.Select(e => e.FullName)
+            .Where(f => !f.StartsWith("_rels/", StringComparison.Ordinal) && !f.StartsWith("package/", StringComparison.Ordinal) && f != "[Content_Types].xml")
+            .Order(StringComparer.Ordinal);
+
+        // No lib/ (nothing compiles against it), no MSBuild assemblies (the host's), no buildTransitive/
+        // (the image is the referencing project's only).
+        Assert.Equal(
+            [
+                "Dockerbuild.nuspec", "README.md", "build/Dockerbuild.props", "build/Dockerbuild.targets",
+                "tasks/net10.0/Dockerbuild.Dockerfile.dll", "tasks/net10.0/Dockerbuild.Engine.dll", "tasks/net10.0/Dockerbuild.Oci.dll",
+                "tasks/net10.0/Dockerbuild.Tasks.deps.json", "tasks/net10.0/Dockerbuild.Tasks.dll",
+                "tasks/net10.0/Pidgin.dll", "tasks/net10.0/ZstdSharp.dll",
+            ],
+            files);
+        using var nuspec = new StreamReader(package.GetEntry("Dockerbuild.nuspec")!.Open());
+        var text = nuspec.ReadToEnd();
+        Assert.Contains("<developmentDependency>true</developmentDependency>", text);
+        Assert.DoesNotContain("<dependencies", text);
+    }
+
+    [Fact]
     public async Task PublishBuildsThePublishOutputIntoAnImagePushesItWithDockersCredentialsAndSkipsAnUnchangedProject()
     {
         Require.Executable("runc", "runc");
