@@ -67,4 +67,19 @@ public sealed class BuildOptionsTests
 
         Assert.Equal(tag, (string?)manifest![0]!["RepoTags"]![0]);
     }
+
+    /// <summary>--ssh default=KEY: the key is served to the RUN by an agent of the build's own.</summary>
+    [Fact]
+    public async Task SshKeyFilesAreServedToTheRunThroughTheExecutable()
+    {
+        using var cli = new DockerbuildProcess();
+        var context = await BusyboxContext.CreateAsync(cli.Home, BusyboxContext.Base + "RUN --mount=type=bind,from=tools,target=/t --mount=type=ssh /t/ld.so --library-path /t /t/ssh-add -l > /keys\n");
+        var key = await Dockerbuild.Testing.SshTools.KeyAsync(cli.Home, "cli-key");
+        var tools = await Dockerbuild.Testing.SshTools.SshAddDirectoryAsync(Path.Combine(cli.Home, "tools"));
+
+        (await cli.RunAsync("build", "-q", "-t", "ssh:1", "--ssh", $"default={key}", "--build-context", $"tools={tools}", context)).Succeeded();
+
+        var keys = (await cli.RunAsync("run", "--rm", "ssh:1", "/bin/busybox", "cat", "/keys")).Succeeded();
+        Assert.Contains("cli-key (ED25519)", keys.Out, StringComparison.Ordinal);
+    }
 }
