@@ -58,6 +58,12 @@ public sealed class DockerfileBuild : Task, ICancelableTask
     /// </summary>
     public string PublishDirectory { get; set; } = "";
 
+    /// <summary>
+    /// Include=ID with EnvironmentVariable=NAME or File=PATH (<c>--secret</c>): only the variable's name or
+    /// the file's path pass through MSBuild, so the value never reaches a log; RUN --mount=type=secret reads it.
+    /// </summary>
+    public ITaskItem[] Secrets { get; set; } = [];
+
     /// <summary>Include=KEY Value=VALUE (<c>--label</c>).</summary>
     public ITaskItem[] Labels { get; set; } = [];
 
@@ -157,6 +163,7 @@ public sealed class DockerfileBuild : Task, ICancelableTask
             BuildArgs = TaskItems.Pairs(BuildArgs),
             Labels = TaskItems.Pairs(Labels),
             NamedContexts = NamedContexts(bound),
+            Secrets = [.. Secrets.Select(Secret)],
             Tags = [.. names.Select(n => n.ToString())],
             NoCache = NoCache,
             Outputs = Registry.Length > 0 ? ["type=registry"] : [],
@@ -289,6 +296,16 @@ public sealed class DockerfileBuild : Task, ICancelableTask
         }
 
         return contexts;
+    }
+
+    /// <summary>buildx's rules: the given variable or file, else the variable named as the ID if set, else the file.</summary>
+    private BuildSecret Secret(ITaskItem item)
+    {
+        var variable = item.GetMetadata("EnvironmentVariable");
+        var file = item.GetMetadata("File");
+        return variable.Length == 0 && file.Length == 0
+            ? BuildSecret.Parse("id=" + item.ItemSpec)
+            : new BuildSecret(item.ItemSpec, file.Length > 0 ? Path.GetFullPath(file, ProjectDirectory.Length > 0 ? ProjectDirectory : Environment.CurrentDirectory) : null, variable.Length > 0 ? variable : null);
     }
 
     private void SetOutputs(string manifestDigest, string configDigest, IReadOnlyList<ImageReference> names)

@@ -92,6 +92,12 @@ internal sealed record ImageStamp(string Key, string ManifestDigest, string Conf
             }
         }
 
+        // A secret's source counts, never its value (BuildKit keeps secrets out of cache keys as well).
+        foreach (var secret in request.Secrets.OrderBy(s => s.Id, StringComparer.Ordinal))
+        {
+            Add($"secret:{secret.Id}={secret.EnvironmentVariable}|{secret.FilePath}");
+        }
+
         foreach (var part in request.Tags.Concat(request.Outputs).Concat(outputs))
         {
             Add("out:" + part);

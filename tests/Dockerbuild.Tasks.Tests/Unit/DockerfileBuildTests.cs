@@ -99,6 +99,46 @@ public sealed class DockerfileBuildTests
     }
 
     [Fact]
+    public void SecretsReachRunMountsFromAVariableOrAFileAndNeverTheLog()
+    {
+        Require.Executable("runc", "runc");
+        using var temp = new TempDirectory();
+        var (project, publish) = Layout(temp, """
+            FROM scratch
+            COPY busybox /bin/busybox
+            COPY busybox /bin/sh
+            RUN --mount=type=secret,id=token,required=true --mount=type=secret,id=key,required=true sha256sum /run/secrets/token /run/secrets/key
+            """);
+        File.Copy(Require.Executable("busybox", "busybox-static"), Path.Combine(project, "busybox"));
+        var variable = "DOCKERBUILD_TEST_TOKEN_" + Guid.NewGuid().ToString("N");
+        var token = "token-" + Guid.NewGuid().ToString("N");
+        var key = "key-" + Guid.NewGuid().ToString("N");
+        Environment.SetEnvironmentVariable(variable, token);
+        File.WriteAllText(Path.Combine(project, "key.txt"), key);
+        try
+        {
+            var task = NewTask(temp, project, publish, out var engine);
+            var fromVariable = new TaskItem("token");
+            fromVariable.SetMetadata("EnvironmentVariable", variable);
+            var fromFile = new TaskItem("key");
+            fromFile.SetMetadata("File", "key.txt");
+            task.Secrets = [fromVariable, fromFile];
+
+            Assert.True(task.Execute(), string.Join("\n", engine.Errors.Select(e => e.Message)));
+
+            // sha256sum's lines, at detailed verbosity, prove the values arrived; the values themselves never show.
+            var output = engine.Messages.Where(m => m.Importance == MessageImportance.Low).Select(m => m.Message!).ToList();
+            Assert.Contains($"Step 4/4 | {Sha256(token)}  /run/secrets/token", output);
+            Assert.Contains($"Step 4/4 | {Sha256(key)}  /run/secrets/key", output);
+            Assert.DoesNotContain(engine.Messages, m => m.Message!.Contains(token, StringComparison.Ordinal) || m.Message.Contains(key, StringComparison.Ordinal));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+        }
+    }
+
+    [Fact]
     public void AnInvalidNameIsDkb1004AndAMissingDockerfileDkb1001()
     {
         using var temp = new TempDirectory();
@@ -116,6 +156,8 @@ public sealed class DockerfileBuildTests
         Assert.False(missing.Execute());
         Assert.Equal(DiagnosticCodes.DockerfileNotFound, Assert.Single(missingEngine.Errors).Code);
     }
+
+    private static string Sha256(string text) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
 
     private static TaskItem Item(string name, string value)
     {
