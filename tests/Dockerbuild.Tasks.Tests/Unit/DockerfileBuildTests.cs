@@ -139,6 +139,28 @@ public sealed class DockerfileBuildTests
     }
 
     [Fact]
+    public async Task AFailedCopyIsDkb1102AtItsLineAndABaseMissingFromItsRegistryDkb1301AtTheFrom()
+    {
+        using var temp = new TempDirectory();
+        var (project, publish) = Layout(temp, "FROM scratch\nCOPY missing.txt /x\n");
+
+        var copy = NewTask(temp, project, publish, out var engine);
+        Assert.False(copy.Execute());
+        var error = Assert.Single(engine.Errors);
+        Assert.Equal((DiagnosticCodes.StepFailed, Path.Combine(project, "Dockerfile"), 2, 1), (error.Code, error.File, error.LineNumber, error.ColumnNumber));
+        // BuildKit's words for a missing source (frontend/dockerfile: "failed to calculate checksum of ref ...: not found").
+        Assert.EndsWith("\"/missing.txt\": not found", error.Message, StringComparison.Ordinal);
+        Assert.Empty(engine.Warnings);
+
+        await using var registry = await Dockerbuild.Testing.Registry.RegistryServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+        File.WriteAllText(Path.Combine(project, "Dockerfile"), $"FROM scratch AS first\nFROM {registry.Host}/no/such-image:1\nCOPY --from=first / /\n");
+        var from = NewTask(temp, project, publish, out var fromEngine);
+        Assert.False(from.Execute());
+        var missing = Assert.Single(fromEngine.Errors);
+        Assert.Equal((DiagnosticCodes.BaseImageNotFound, 2), (missing.Code, missing.LineNumber));
+    }
+
+    [Fact]
     public void AnInvalidNameIsDkb1004AndAMissingDockerfileDkb1001()
     {
         using var temp = new TempDirectory();
