@@ -15,15 +15,21 @@
 # With --cli (or before the package exists), ours is `dotnet publish` followed by the dockerbuild CLI
 # (`dockerbuild build --push --build-context publish=DIR`), published for this machine (ReadyToRun).
 #
-# Usage: eng/bench/publish.sh [--runs N] [--cli]
+# --keep leaves the projects, feed and store in the work directory (the registry is stopped).
+# --r2r-tasks is a what-if: the package's task assemblies replaced by ReadyToRun-compiled ones (as the
+# SDK ships its container tasks), to show what JIT compilation costs ours on each publish.
+#
+# Usage: eng/bench/publish.sh [--runs N] [--cli] [--keep] [--r2r-tasks]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
 
-runs=5 mode=package
+runs=5 mode=package keep=false r2r=false
 while (($#)); do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
+    --keep) keep=true; shift ;;
+    --r2r-tasks) r2r=true; shift ;;
     --cli) mode=cli; shift ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
@@ -37,7 +43,7 @@ source eng/lib/cli.sh
 # shellcheck source=eng/lib/bench.sh
 source eng/lib/bench.sh
 work=$(mktemp -d /var/tmp/dockerbuild-bench.XXXXXX)
-cleanup() { stop_registry "$work/registry"; rm -rf "$work"; }
+cleanup() { stop_registry "$work/registry"; [ "$keep" = true ] && echo "kept $work" || rm -rf "$work"; }
 trap cleanup EXIT
 quiet=(-nologo -tl:off -v quiet -clp:ErrorsOnly)
 logged() { "$@" > "$work/last.log" 2>&1 || { cat "$work/last.log" >&2; return 1; }; }
@@ -89,24 +95,26 @@ DOCKERFILE
 if [ "$mode" = package ]; then
   version="0.0.0-bench.$(date -u +%Y%m%d%H%M%S)"
   dotnet pack "$tasks_project" -c Release "${quiet[@]}" -o "$work/feed" -p:PackageVersion="$version"
+  if [ "$r2r" = true ]; then
+    dotnet publish "$tasks_project" -c Release -r "$(dotnet --info | awk '$1 == "RID:" { print $2; exit }')" --self-contained false \
+      -p:PublishReadyToRun=true -o "$work/r2r" "${quiet[@]}"
+    python3 - "$work/feed/Dockerbuild.$version.nupkg" "$work/r2r" <<'PY'
+import os, sys, zipfile
+package, r2r = sys.argv[1], sys.argv[2]
+with zipfile.ZipFile(package) as source, zipfile.ZipFile(package + ".tmp", "w", zipfile.ZIP_DEFLATED) as target:
+    for entry in source.infolist():
+        name = os.path.basename(entry.filename)
+        compiled = os.path.join(r2r, name)
+        replace = entry.filename.startswith("tasks/") and name.endswith(".dll") and os.path.exists(compiled)
+        target.writestr(entry, open(compiled, "rb").read() if replace else source.read(entry))
+os.replace(package + ".tmp", package)
+PY
+  fi
   sed -i "s|^</Project>|  <ItemGroup><PackageReference Include=\"Dockerbuild\" Version=\"$version\" /></ItemGroup>\n</Project>|" "$work/ours/App.csproj"
-  cat > "$work/nuget.config" <<XML
-<?xml version="1.0" encoding="utf-8"?>
-<configuration>
-  <packageSources>
-    <clear />
-    <add key="local" value="$work/feed" />
-    <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-  </packageSources>
-  <packageSourceMapping>
-    <clear />
-    <packageSource key="local"><package pattern="Dockerbuild" /></packageSource>
-    <packageSource key="nuget.org"><package pattern="*" /></packageSource>
-  </packageSourceMapping>
-</configuration>
-XML
+  # The samples' nuget.config, with this run's feed.
+  sed "s|\.\./artifacts/feed|$work/feed|" samples/nuget.config > "$work/nuget.config"
   ours() { logged dotnet publish "$work/ours" -c Release "${quiet[@]}" "$@"; }
-  echo "Ours: the Dockerbuild package $version"
+  echo "Ours: the Dockerbuild package $version$([ "$r2r" = false ] || echo ', task assemblies ReadyToRun-compiled')"
 else
   case "$(uname -m)" in aarch64|arm64) rid=linux-arm64 ;; *) rid=linux-x64 ;; esac
   dotnet publish src/Dockerbuild.Cli -c Release -r "$rid" --self-contained false -o "$work/cli" "${quiet[@]}"
