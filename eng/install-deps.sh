@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the real components the test suite and samples use: runc runs RUN steps, the CNCF
 # distribution registry is the push/pull peer, skopeo, umoci and podman read back what we write, busybox and
-# debootstrap make local base images, buildah is the reference builder. Idempotent and quiet when
-# everything is already there.
+# debootstrap make local base images (debian-archive-keyring verifies what it downloads; also on
+# Ubuntu hosts), buildah is the reference builder; the eng/ scripts use python3, curl and flock.
+# Idempotent and quiet when everything is already there.
 set -euo pipefail
 
 packages=(runc docker-registry apache2-utils openssl skopeo umoci podman busybox-static debootstrap buildah

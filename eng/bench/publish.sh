@@ -47,6 +47,13 @@ cleanup() { stop_registry "$work/registry"; [ "$keep" = true ] && echo "kept $wo
 trap cleanup EXIT
 quiet=(-nologo -tl:off -v quiet -clp:ErrorsOnly)
 logged() { "$@" > "$work/last.log" 2>&1 || { cat "$work/last.log" >&2; return 1; }; }
+# MSBuild's per-target times (a file logger's summary), to tell the image part from compile and publish.
+perf=(-flp:"LogFile=$work/perf.log;Verbosity=quiet;PerformanceSummary")
+image_seconds() { # the image targets of the last publish: ours DockerBuild + DockerfileCheck, the SDK's PublishContainer
+  awk '/Target Performance Summary/ { t = 1 } /Task Performance Summary/ { t = 0 }
+       t && $2 == "ms" && ($3 == "DockerBuild" || $3 == "DockerfileCheck" || $3 == "PublishContainer") { s += $1 }
+       END { printf "%.3f", s / 1000 }' "$work/perf.log"
+}
 
 R=$(start_registry "$work/registry")
 base=$R/dotnet/aspnet:10.0
@@ -113,7 +120,7 @@ PY
   sed -i "s|^</Project>|  <ItemGroup><PackageReference Include=\"Dockerbuild\" Version=\"$version\" /></ItemGroup>\n</Project>|" "$work/ours/App.csproj"
   # The samples' nuget.config, with this run's feed.
   sed "s|\.\./artifacts/feed|$work/feed|" samples/nuget.config > "$work/nuget.config"
-  ours() { logged dotnet publish "$work/ours" -c Release "${quiet[@]}" "$@"; }
+  ours() { logged dotnet publish "$work/ours" -c Release "${quiet[@]}" "${perf[@]}" "$@"; }
   echo "Ours: the Dockerbuild package $version$([ "$r2r" = false ] || echo ', task assemblies ReadyToRun-compiled')"
 else
   case "$(uname -m)" in aarch64|arm64) rid=linux-arm64 ;; *) rid=linux-x64 ;; esac
@@ -124,7 +131,7 @@ else
   }
   echo "Ours: dotnet publish + the dockerbuild CLI (no package yet, or --cli)"
 fi
-sdk() { logged dotnet publish "$work/sdk" -c Release "${quiet[@]}" -t:PublishContainer "$@"; }
+sdk() { logged dotnet publish "$work/sdk" -c Release "${quiet[@]}" "${perf[@]}" -t:PublishContainer "$@"; }
 
 digest() { # REPOSITORY -> the manifest digest of :latest in the registry
   curl -fsSI -H 'Accept: application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json' \
@@ -136,19 +143,23 @@ stamp() { # TEXT: the changed line, the same in both projects
 
 echo "Warm-up: first publish of each (restore, full build, base image pulled by the SDK)"
 ours; sdk
-ours_times=() sdk_times=()
+ours_times=() sdk_times=() ours_image=() sdk_image=()
 for r in $(seq "$runs"); do
   stamp "run $r"
   before_ours=$(digest ours-app) before_sdk=$(digest sdk-app)
   if ((r % 2)); then order=(ours sdk); else order=(sdk ours); fi
   for side in "${order[@]}"; do
     t0=$(now); "$side"; t1=$(now)
-    if [ "$side" = ours ]; then ours_times+=("$(elapsed "$t0" "$t1")"); else sdk_times+=("$(elapsed "$t0" "$t1")"); fi
+    if [ "$side" = ours ]; then
+      ours_times+=("$(elapsed "$t0" "$t1")") ours_image+=("$(image_seconds)")
+    else
+      sdk_times+=("$(elapsed "$t0" "$t1")") sdk_image+=("$(image_seconds)")
+    fi
   done
   # Both must really have pushed a new image.
   [ "$(digest ours-app)" != "$before_ours" ] || { echo "ours did not push a new image in run $r" >&2; exit 1; }
   [ "$(digest sdk-app)" != "$before_sdk" ] || { echo "the SDK did not push a new image in run $r" >&2; exit 1; }
-  echo "run $r (${order[*]}): ours ${ours_times[-1]}s  SDK ${sdk_times[-1]}s"
+  echo "run $r (${order[*]}): ours ${ours_times[-1]}s (image ${ours_image[-1]}s)  SDK ${sdk_times[-1]}s (image ${sdk_image[-1]}s)"
 done
 
 # No change: ours again against a plain publish of the same project with the image build disabled.
@@ -166,6 +177,11 @@ o=$(median "${ours_times[@]}") s=$(median "${sdk_times[@]}")
 echo
 echo "Incremental publish (one line changed) + image push, median of $runs runs:"
 printf '  ours %7.3fs  SDK PublishContainer %7.3fs  ratio %.2f\n' "$o" "$s" "$(python3 -c "print($o/$s)")"
+if [ "$mode" = package ]; then
+  oi=$(median "${ours_image[@]}") si=$(median "${sdk_image[@]}")
+  printf '  the image part alone (MSBuild target times; ours DockerBuild + DockerfileCheck, the SDK PublishContainer):\n'
+  printf '  ours %7.3fs  SDK PublishContainer %7.3fs  ratio %.2f\n' "$oi" "$si" "$(python3 -c "print($oi/$si)")"
+fi
 if ((${#plain[@]})); then
   printf 'No change: ours %.3fs, plain publish without the image %.3fs (the image build is skipped)\n' \
     "$(median "${unchanged[@]}")" "$(median "${plain[@]}")"
