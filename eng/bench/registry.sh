@@ -33,10 +33,7 @@ source eng/lib/bench.sh
 cleanup() { for d in "$work"/*/; do stop_registry "$d"; done; rm -rf "$work"; }
 trap cleanup EXIT
 
-# Measured as it ships for this machine: published for its runtime, so precompiled (ReadyToRun).
-case "$(uname -m)" in aarch64|arm64) rid=linux-arm64 ;; *) rid=linux-x64 ;; esac
-dotnet publish src/Dockerbuild.Cli -c Release -r "$rid" --self-contained false -o "$work/bin" -nologo -v quiet -clp:ErrorsOnly
-dockerbuild=("$work/bin/dockerbuild")
+publish_cli
 
 A=$(start_registry "$work/a")
 

@@ -1,4 +1,13 @@
-# Shared by the eng/bench/ scripts (sourced, not run): timing and medians.
+# Shared by the eng/bench/ scripts (sourced, not run): the CLI as it ships, timing and medians.
+# Expects $work (a scratch directory) to be set by the caller.
+
+# Measured as it ships for this machine: published for its runtime, so precompiled (ReadyToRun).
+publish_cli() { # -> sets the array `dockerbuild`
+  local rid
+  case "$(uname -m)" in aarch64|arm64) rid=linux-arm64 ;; *) rid=linux-x64 ;; esac
+  dotnet publish src/Dockerbuild.Cli -c Release -r "$rid" --self-contained false -o "$work/bin" -nologo -v quiet -clp:ErrorsOnly
+  dockerbuild=("$work/bin/dockerbuild")
+}
 
 now() { date +%s.%N; }
 elapsed() { python3 -c "print(f'{$2 - $1:.3f}')"; }

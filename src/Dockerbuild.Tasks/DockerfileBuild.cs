@@ -148,18 +148,20 @@ public sealed class DockerfileBuild : Task, ICancelableTask
             Outputs = Registry.Length > 0 ? ["type=registry"] : [],
         };
 
+        // The store, the registry options and docker's credentials exactly as the dockerbuild CLI reads them.
+        var store = new ImageStore(new BlobStore(StoreRoot.Length > 0 ? Path.GetFullPath(StoreRoot) : Oci.Storage.StoreRoot.Resolve()));
         var stampFile = StampFile.Length > 0 ? Path.GetFullPath(StampFile) : null;
-        var key = stampFile is null ? null : await ImageStamp.ComputeKeyAsync(request, [archive ?? ""], StampExcludedDirectory.Length > 0 ? StampExcludedDirectory : Path.GetDirectoryName(stampFile), cancellationToken).ConfigureAwait(false);
-        if (!NoCache && stampFile is not null && ImageStamp.TryRead(stampFile) is { } stamp && stamp.Key == key && (archive is null || File.Exists(archive)))
+        var inputs = stampFile is null ? null : await ImageStamp.ComputeKeyAsync(request, [archive ?? ""], StampExcludedDirectory.Length > 0 ? StampExcludedDirectory : Path.GetDirectoryName(stampFile), cancellationToken).ConfigureAwait(false);
+        if (!NoCache && inputs is not null && ImageStamp.TryRead(stampFile!) is { } stamp
+            && stamp.Key == ImageStamp.WithBases(inputs, await ImageStamp.BasesAsync(request, store, cancellationToken).ConfigureAwait(false))
+            && (archive is null || File.Exists(archive)))
         {
-            Log.LogMessage(MessageImportance.Normal, "Image up to date (the Dockerfile, its contexts and the settings have not changed): {0}", stamp.ManifestDigest);
+            Log.LogMessage(MessageImportance.Normal, "Image up to date (the Dockerfile, its contexts, base images and settings have not changed): {0}", stamp.ManifestDigest);
             SetOutputs(stamp.ManifestDigest, stamp.ConfigDigest, names);
             Summary(names, stamp.ManifestDigest);
             return true;
         }
 
-        // The store, the registry options and docker's credentials exactly as the dockerbuild CLI reads them.
-        var store = new ImageStore(new BlobStore(StoreRoot.Length > 0 ? Path.GetFullPath(StoreRoot) : Oci.Storage.StoreRoot.Resolve()));
         using var registry = new RegistryClient(RegistryClientOptions.FromEnvironment());
         var builder = new ImageBuilder(store, new BuildEngineOptions
         {
@@ -189,8 +191,10 @@ public sealed class DockerfileBuild : Task, ICancelableTask
                 Log.LogMessage(MessageImportance.Normal, "Pushed {0}", name);
             }
         }
-        if (stampFile is not null && key is not null)
+        if (stampFile is not null && inputs is not null)
         {
+            // The bases as they are now, pulled if the build had to.
+            var key = ImageStamp.WithBases(inputs, await ImageStamp.BasesAsync(request, store, cancellationToken).ConfigureAwait(false));
             await new ImageStamp(key, result.ManifestDigest.ToString(), result.ConfigDigest.ToString(), request.Tags).WriteAsync(stampFile, cancellationToken).ConfigureAwait(false);
         }
 

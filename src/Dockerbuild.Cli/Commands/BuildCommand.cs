@@ -27,7 +27,7 @@ internal sealed class BuildCommand(CliHost host) : ICliCommand
         var labels = new Option<string[]>("--label") { Description = "Metadata KEY=VALUE for the image", AllowMultipleArgumentsPerToken = false };
         var platform = new Option<string?>("--platform") { Description = "Target platform (only linux/amd64)" };
         var secrets = new Option<string[]>("--secret") { Description = "id=ID,src=PATH or id=ID,env=VAR", AllowMultipleArgumentsPerToken = false };
-        var ssh = new Option<string[]>("--ssh") { Description = "default|ID[=SOCKET]: an ssh agent socket for RUN --mount=type=ssh (default: $SSH_AUTH_SOCK)", AllowMultipleArgumentsPerToken = false };
+        var ssh = new Option<string[]>("--ssh") { Description = "default|ID[=SOCKET|KEY[,KEY]]: an ssh agent socket or private keys for RUN --mount=type=ssh (default: $SSH_AUTH_SOCK)", AllowMultipleArgumentsPerToken = false };
         var buildContexts = new Option<string[]>("--build-context") { Description = "NAME=PATH or NAME=docker-image://REF", AllowMultipleArgumentsPerToken = false };
         var progress = new Option<string>("--progress") { Description = "auto (tty on a terminal, else plain), plain, tty or quiet", DefaultValueFactory = _ => BuildDisplays.DefaultMode(Environment.GetEnvironmentVariable) };
         progress.AcceptOnlyFromAmong("auto", "plain", "quiet", "tty", "rawjson");
@@ -59,6 +59,7 @@ internal sealed class BuildCommand(CliHost host) : ICliCommand
             var error = parseResult.InvocationConfiguration.Error;
             var silent = parseResult.GetValue(quiet) || parseResult.GetValue(progress) == "quiet";
             string? stdinContext = null;
+            var keyAgents = new List<SshKeyAgent>(); // agents holding --ssh key files, for this build only
             using var display = silent ? null : BuildDisplays.ForProcess(BuildDisplays.ParseMode(parseResult.GetValue(progress)), error);
             try
             {
@@ -88,7 +89,7 @@ internal sealed class BuildCommand(CliHost host) : ICliCommand
                     Labels = Pairs(parseResult.GetValue(labels), fromEnvironment: false),
                     Platform = parseResult.GetValue(platform),
                     Secrets = [.. (parseResult.GetValue(secrets) ?? []).Select(BuildSecret.Parse)],
-                    Ssh = [.. (parseResult.GetValue(ssh) ?? []).Select(s => BuildSshAgent.Parse(s, Environment.GetEnvironmentVariable))],
+                    Ssh = await SshKeyAgent.ServeKeysAsync([.. (parseResult.GetValue(ssh) ?? []).Select(s => BuildSshAgent.Parse(s, Environment.GetEnvironmentVariable))], keyAgents, cancellationToken),
                     NamedContexts = Pairs(parseResult.GetValue(buildContexts), fromEnvironment: false),
                     Outputs = [.. parseResult.GetValue(outputs) ?? [], .. parseResult.GetValue(push) ? ["type=registry"] : Array.Empty<string>()],
                     Allow = parseResult.GetValue(allow) ?? [],
@@ -142,6 +143,11 @@ internal sealed class BuildCommand(CliHost host) : ICliCommand
             }
             finally
             {
+                foreach (var agent in keyAgents)
+                {
+                    await agent.DisposeAsync();
+                }
+
                 if (stdinContext is not null)
                 {
                     Directory.Delete(stdinContext, recursive: true);

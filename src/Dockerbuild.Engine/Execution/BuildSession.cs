@@ -31,7 +31,7 @@ internal sealed class BuildSession
         WorkRoot = StorePaths.Work(StoreRoot);
         Runtime = options.Runtime ?? new RuncRuntime();
         Layers = new ExtractedLayers(store.Blobs, StorePaths.Layers(StoreRoot));
-        Committer = new LayerCommitter(store.Blobs, sourceDateEpoch);
+        Committer = new LayerCommitter(store.Blobs, Layers, sourceDateEpoch);
         Cache = new StepCache(store.Blobs);
         Lexer = plan.GlobalScope.Lexer;
         Hashes = hashes;

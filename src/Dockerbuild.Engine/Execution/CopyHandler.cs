@@ -71,7 +71,7 @@ internal sealed class CopyHandler(BuildSession session, BaseImageResolver bases)
     }
 
     public Task<StageState> CommitAsync(StageState state, CopyPlan plan, string createdBy, StepContext step, CancellationToken cancellationToken) =>
-        session.Committer.CommitAsync(state, plan.Entries, new History { Created = step.Created, CreatedBy = createdBy, Comment = "buildkit.dockerfile.v0" }, cancellationToken);
+        session.Committer.CommitAsync(state, plan.Entries, new History { Created = step.Created, CreatedBy = createdBy, Comment = "buildkit.dockerfile.v0" }, step.LayerUsedLater, cancellationToken);
 
     private async Task<(ISourceFileSystem Source, string Name)> SourceAsync(SourceSpan span, string? from, CancellationToken cancellationToken)
     {

@@ -62,18 +62,13 @@ public sealed class ExtractedLayers
             return final;
         }
 
-        Directory.CreateDirectory(root);
-        var temporary = Path.Combine(root, $".tmp-{diffId.Short}-{Guid.NewGuid():N}");
+        var temporary = TemporaryDirectory(diffId.Short);
         try
         {
-            var options = new LayerExtractOptions
-            {
-                Whiteouts = WhiteoutMarkers.Needed ? WhiteoutHandling.Apply : WhiteoutHandling.Overlay,
-            };
             var blob = await blobs.OpenBlobAsync(layer.Digest, cancellationToken).ConfigureAwait(false);
             await using (blob.ConfigureAwait(false))
             {
-                var result = await LayerExtractor.ExtractAsync(blob, temporary, options, cancellationToken).ConfigureAwait(false);
+                var result = await LayerExtractor.ExtractAsync(blob, temporary, ExtractOptions, cancellationToken).ConfigureAwait(false);
                 if (result.DiffId != diffId)
                 {
                     throw new BuildException($"layer {layer.Digest} has diffID {result.DiffId}, but the image config says {diffId}");
@@ -89,26 +84,109 @@ public sealed class ExtractedLayers
                 }
             }
 
-            try
-            {
-                Directory.Move(temporary, final);
-            }
-            catch (IOException) when (Directory.Exists(final))
-            {
-                // Another build extracted the same layer first; theirs is as good as ours.
-                Directory.Delete(temporary, recursive: true);
-            }
-
+            MoveIntoPlace(temporary, final);
             return final;
         }
         catch
         {
-            if (Directory.Exists(temporary))
-            {
-                Directory.Delete(temporary, recursive: true);
-            }
-
+            DeleteIfExists(temporary);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Whether a layer can be unpacked from its tar while it is written (<see cref="UnpackWhileWrittenAsync"/>):
+    /// not where whiteout markers need a second pass over the blob.
+    /// </summary>
+    public static bool CanUnpackWhileWritten => !WhiteoutMarkers.Needed;
+
+    /// <summary>
+    /// Unpacks a layer from its uncompressed tar as the step that makes it writes it, so the next step
+    /// need not decompress and re-read the blob it just wrote (a snapshot, as BuildKit keeps the result
+    /// of every step). Returns the unpacked directory and the tar's diffID, for <see cref="Adopt"/>, or
+    /// null when unpacking failed: the layer is then extracted from its blob when first needed, which
+    /// reports the failure. The tar stream is drained and disposed in every case, so its writer never waits.
+    /// </summary>
+    public async Task<(string Directory, Digest DiffId)?> UnpackWhileWrittenAsync(Stream tar, CancellationToken cancellationToken)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("Layers are extracted on Linux only.");
+        }
+
+        var temporary = TemporaryDirectory("new");
+        await using (tar.ConfigureAwait(false))
+        {
+            try
+            {
+                var result = await LayerExtractor.ExtractAsync(tar, temporary, ExtractOptions, cancellationToken).ConfigureAwait(false);
+                return (temporary, result.DiffId);
+            }
+            catch (Exception e)
+            {
+                DeleteIfExists(temporary);
+                if (e is OperationCanceledException && cancellationToken.IsCancellationRequested)
+                {
+                    throw;
+                }
+
+                return null;
+            }
+        }
+    }
+
+    /// <summary>Puts a directory from <see cref="UnpackWhileWrittenAsync"/> in place as layer <paramref name="diffId"/>; a mismatch is discarded.</summary>
+    public void Adopt((string Directory, Digest DiffId) unpacked, Digest diffId)
+    {
+        if (unpacked.DiffId != diffId)
+        {
+            DeleteIfExists(unpacked.Directory);
+            return;
+        }
+
+        var final = Path.Combine(root, diffId.Hex);
+        MoveIntoPlace(unpacked.Directory, final);
+        pending.TryAdd(diffId, new Lazy<Task<string>>(Task.FromResult(final)));
+    }
+
+    /// <summary>Removes what <see cref="UnpackWhileWrittenAsync"/> made, for a layer that was not committed.</summary>
+    public static void Discard((string Directory, Digest DiffId)? unpacked)
+    {
+        if (unpacked is { } made)
+        {
+            DeleteIfExists(made.Directory);
+        }
+    }
+
+    private static LayerExtractOptions ExtractOptions => new()
+    {
+        Whiteouts = WhiteoutMarkers.Needed ? WhiteoutHandling.Apply : WhiteoutHandling.Overlay,
+    };
+
+    private string TemporaryDirectory(string label)
+    {
+        Directory.CreateDirectory(root);
+        return Path.Combine(root, $".tmp-{label}-{Guid.NewGuid():N}");
+    }
+
+    private static void MoveIntoPlace(string temporary, string final)
+    {
+        try
+        {
+            Directory.Move(temporary, final);
+        }
+        catch (IOException) when (Directory.Exists(final))
+        {
+            // Another build extracted the same layer first; theirs is as good as ours.
+            Directory.Delete(temporary, recursive: true);
+        }
+    }
+
+    private static void DeleteIfExists(string directory)
+    {
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
         }
     }
 }

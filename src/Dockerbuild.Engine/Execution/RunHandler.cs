@@ -85,7 +85,7 @@ internal sealed class RunHandler(BuildSession session, RunMountResolver mountRes
                     CreatedBy = "RUN " + CommandString(args, state) + " # buildkit",
                     Comment = "buildkit.dockerfile.v0",
                 };
-                return await session.Committer.CommitAsync(state, entries, history, cancellationToken).ConfigureAwait(false);
+                return await session.Committer.CommitAsync(state, entries, history, step.LayerUsedLater, cancellationToken).ConfigureAwait(false);
             }
         }
         finally

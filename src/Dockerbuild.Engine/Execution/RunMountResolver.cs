@@ -247,6 +247,11 @@ internal sealed class RunMountResolver(BuildSession session, BaseImageResolver b
         set.SshAuthSock ??= target;
         if (session.Request.Ssh.LastOrDefault(a => a.Id == id) is { } agent)
         {
+            if (agent.Socket.Length == 0)
+            {
+                throw new DockerfileException(run.Span, $"the key files of --ssh {id} are not served by an agent (SshKeyAgent.ServeKeysAsync)");
+            }
+
             var proxy = SshAgentProxy.Start(agent.Socket, mount.Mode, mount.Uid, mount.Gid);
             set.Releases.Add(proxy);
             set.Mounts.Add(ContainerMount.Bind(proxy.SocketPath, target, readOnly: false));

@@ -49,27 +49,31 @@ internal sealed class StageExecutor(BuildSession session)
             foreach (var trigger in triggers)
             {
                 var instruction = ParseTrigger(trigger, stage.Span);
-                state = await StepAsync(instruction, state, $"[{label}1/{total}] ONBUILD {trigger}", noCache, cancellationToken).ConfigureAwait(false);
+                state = await StepAsync(instruction, state, $"[{label}1/{total}] ONBUILD {trigger}", noCache, ReadsLayers(stage.Instructions), cancellationToken).ConfigureAwait(false);
             }
         }
 
         for (var i = 0; i < stage.Instructions.Count; i++)
         {
             var instruction = stage.Instructions[i];
-            state = await StepAsync(instruction, state, $"[{label}{i + 2}/{total}] {Display(instruction, state)}", noCache, cancellationToken).ConfigureAwait(false);
+            state = await StepAsync(instruction, state, $"[{label}{i + 2}/{total}] {Display(instruction, state)}", noCache, ReadsLayers(stage.Instructions.Skip(i + 1)), cancellationToken).ConfigureAwait(false);
         }
 
         return state;
     }
 
-    private async Task<StageState> StepAsync(Instruction instruction, StageState state, string name, bool noCache, CancellationToken cancellationToken)
+    /// <summary>Whether any of these steps reads the stage's layers: RUN stands on them, COPY/ADD and WORKDIR look at what exists.</summary>
+    private static bool ReadsLayers(IEnumerable<Instruction> later) =>
+        later.Any(i => i is RunInstruction or CopyInstruction or AddInstruction or WorkdirInstruction);
+
+    private async Task<StageState> StepAsync(Instruction instruction, StageState state, string name, bool noCache, bool layerUsedLater, CancellationToken cancellationToken)
     {
         var step = session.NextStep();
         var watch = Stopwatch.StartNew();
         session.Report(new BuildEvent(BuildEventKind.Started, step, name, Elapsed: session.Elapsed) { Span = instruction.Span });
         // Proxy build args reach RUN but, as BuildKit's llb.WithProxy, stay out of the key: changing a proxy reuses the cache.
         var environment = state.Scope.Environment;
-        var context = new StepContext(instruction, step, session.Now());
+        var context = new StepContext(instruction, step, session.Now(), layerUsedLater);
         Execution.Copy.CopyPlan? copyPlan = null;
         var copiedBy = "";
         IReadOnlyList<string> inputs = [];
@@ -262,7 +266,7 @@ internal sealed class StageExecutor(BuildSession session)
 
         var empty = new StageState(EmptyConfig, [], session.Plan.GlobalScope.EnterStage([]), "");
         var history = new History { Created = session.Now(), CreatedBy = "local source for " + name, Comment = "buildkit.exporter.image.v0" };
-        var built = await session.Committer.CommitAsync(empty, plan.Entries, history, cancellationToken).ConfigureAwait(false);
+        var built = await session.Committer.CommitAsync(empty, plan.Entries, history, unpack: false, cancellationToken).ConfigureAwait(false);
         await session.Cache.StoreAsync(key, new CachedStep(built.Config, built.Layers), cancellationToken).ConfigureAwait(false);
         return (built.Config, built.Layers, key);
     }

@@ -65,7 +65,7 @@ internal sealed class WorkdirHandler(BuildSession session)
             }
         }
 
-        return await session.Committer.CommitAsync(state, entries, history, cancellationToken).ConfigureAwait(false);
+        return await session.Committer.CommitAsync(state, entries, history, step.LayerUsedLater, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

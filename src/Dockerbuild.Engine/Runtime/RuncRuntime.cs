@@ -20,7 +20,7 @@ public sealed class RuncRuntime : IOciRuntime
     public RuncRuntime(RuncRuntimeOptions? options = null)
     {
         this.options = options ?? new RuncRuntimeOptions();
-        binary = FindBinary(this.options.Binary)
+        binary = HostBinaries.Find(this.options.Binary)
             ?? throw new ContainerRuntimeException($"The OCI runtime '{this.options.Binary}' was not found; install it (Debian package '{Path.GetFileName(this.options.Binary)}') or configure another runtime.");
         stateRoot = Path.GetFullPath(this.options.StateRoot ?? DefaultStateRoot());
     }
@@ -271,19 +271,5 @@ public sealed class RuncRuntime : IOciRuntime
         }
 
         return error;
-    }
-
-    private static string? FindBinary(string name)
-    {
-        if (name.Contains('/'))
-        {
-            return File.Exists(name) ? Path.GetFullPath(name) : null;
-        }
-
-        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
-        return path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Concat(["/usr/local/sbin", "/usr/sbin", "/sbin"])
-            .Select(directory => Path.Combine(directory, name))
-            .FirstOrDefault(File.Exists);
     }
 }

@@ -37,7 +37,7 @@ public static class LayerExtractor
         var tar = new HashingReadStream(await LayerDecompression.OpenAsync(layer, cancellationToken).ConfigureAwait(false));
         await using (tar.ConfigureAwait(false))
         {
-            var reader = new TarReader(tar, leaveOpen: true);
+            var reader = new TarReader(new TarEndMarkerStream(tar), leaveOpen: true);
             await using (reader.ConfigureAwait(false))
             {
                 while (await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)

@@ -34,6 +34,23 @@ public static class LayerWriter
             options,
             cancellationToken);
 
+    /// <summary>
+    /// As <see cref="WriteAsync(IEnumerable{LayerEntry}, Stream, LayerWriteOptions, CancellationToken)"/>,
+    /// and every byte of the uncompressed tar also goes to <paramref name="tarCopy"/> as it is made, so a
+    /// reader of that copy can unpack the layer in the same pass instead of decompressing the blob later.
+    /// </summary>
+    public static Task<LayerDescriptorInfo> WriteAsync(
+        IEnumerable<LayerEntry> entries,
+        Stream destination,
+        Stream tarCopy,
+        LayerWriteOptions options,
+        CancellationToken cancellationToken) =>
+        WriteCoreAsync(
+            (tar, ct) => LayerTarWriter.WriteAsync(entries, new TeeWriteStream(tar, tarCopy), options.SourceDateEpoch, ct),
+            destination,
+            options,
+            cancellationToken);
+
     /// <summary>Compresses an existing uncompressed tar (docker import, foreign layers) as it is.</summary>
     public static Task<LayerDescriptorInfo> CompressAsync(
         Stream uncompressedTar,

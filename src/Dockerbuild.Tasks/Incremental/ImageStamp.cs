@@ -1,9 +1,12 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Dockerbuild.Dockerfile.Instructions;
+using Dockerbuild.Dockerfile.Syntax;
 using Dockerbuild.Engine.Context;
 using Dockerbuild.Engine.Planning;
 using Dockerbuild.Oci.Layers;
+using Dockerbuild.Oci.Storage;
 
 namespace Dockerbuild.Tasks.Incremental;
 
@@ -11,14 +14,56 @@ namespace Dockerbuild.Tasks.Incremental;
 /// What the last image build of a project was made from and what it produced, kept under obj/. The key
 /// is a SHA-256 over every input: the package version, the Dockerfile's bytes, the build context and each
 /// named context (every path the .dockerignore lets through, with type, mode, size, modification time and
-/// link target), and every setting of the request. Equal keys mean an identical build, so the build is
-/// skipped and the recorded result reused. Directory times are left out: adding or removing a file
+/// link target), every setting of the request, and what each external base image names in the local
+/// store (<see cref="WithBases"/>). Equal keys mean an identical build, so the build is skipped and the
+/// recorded result reused. Directory times are left out: adding or removing a file
 /// already changes the list, and writing this stamp changes its directory's time.
 /// </summary>
 internal sealed record ImageStamp(string Key, string ManifestDigest, string ConfigDigest, IReadOnlyList<string> Names)
 {
     private const string Format = "dockerbuild-stamp-1";
     private const string ImageScheme = "docker-image://";
+
+    /// <summary>
+    /// The final key: <paramref name="inputs"/> (from <see cref="ComputeKeyAsync"/>) with each external
+    /// base as the local store resolves it (its manifest digest, or "missing" before a first pull).
+    /// </summary>
+    public static string WithBases(string inputs, IEnumerable<string> bases)
+    {
+        var text = new StringBuilder(inputs);
+        foreach (var line in bases)
+        {
+            text.Append('\0').Append(line);
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    /// <summary>
+    /// The external base images of the stages <paramref name="request"/> builds, each as the local store
+    /// resolves it now: a re-imported or re-pulled base (the same tag, a new image) changes the key.
+    /// Images the build will pull read "missing" until then; the stamp written after the build records
+    /// them as pulled, so the next build with the same inputs is skipped.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> BasesAsync(BuildRequest request, ImageStore store, CancellationToken cancellationToken)
+    {
+        var path = request.ResolveDockerfilePath();
+        var syntax = DockerfileParser.Parse(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false), Path.GetFileName(path));
+        var plan = BuildPlanner.Plan(DockerfileBinder.Bind(syntax), request);
+        var bases = new List<string>();
+        foreach (var name in plan.Stages.Where(s => s.BaseStage is null).Select(s => s.BaseName).Distinct(StringComparer.Ordinal))
+        {
+            if (string.Equals(name, "scratch", StringComparison.OrdinalIgnoreCase) || request.NamedContexts.ContainsKey(name))
+            {
+                continue;
+            }
+
+            var found = await store.FindAsync(name, cancellationToken).ConfigureAwait(false);
+            bases.Add($"{name}={found?.ManifestDigest.ToString() ?? "missing"}");
+        }
+
+        return bases;
+    }
 
     /// <param name="outputs">Where the image goes besides the local store (push target, archive path).</param>
     /// <param name="excludedDirectory">

@@ -21,7 +21,7 @@ public sealed class SshForwardingTests
         using var f = await BuildFixture.CreateAsync();
         using var temp = new TempDirectory("dbssh-"); // a Unix socket path must stay under 108 bytes
         await using var agent = await SshAgent.StartAsync(temp.Path);
-        var tools = await SshAddToolsAsync(temp.Combine("tools"));
+        var tools = await SshTools.SshAddDirectoryAsync(temp.Combine("tools"));
 
         var result = await f.BuildAsync("""
             FROM busybox:test
@@ -58,27 +58,55 @@ public sealed class SshForwardingTests
             "invalid empty ssh agent socket: make sure SSH_AUTH_SOCK is set",
             Assert.Throws<BuildException>(() => BuildSshAgent.Parse("default", _ => null)).Message);
         var key = temp.Combine("id_ed25519");
-        File.WriteAllText(key, "not a socket");
-        Assert.Contains("is not an ssh agent socket", Assert.Throws<BuildException>(() => BuildSshAgent.Parse("git=" + key, _ => null)).Message, StringComparison.Ordinal);
+        File.WriteAllText(key, "a key file");
+        var keys = BuildSshAgent.Parse($"git={key},{key}", _ => null);
+        Assert.Equal(("git", ""), (keys.Id, keys.Socket));
+        Assert.Equal([key, key], keys.KeyFiles);
+        Assert.Contains("is neither an ssh agent socket nor a private key file", Assert.Throws<BuildException>(() => BuildSshAgent.Parse("git=" + temp.Combine("missing"), _ => null)).Message, StringComparison.Ordinal);
+        Assert.Contains("cannot be mixed with key files", Assert.Throws<BuildException>(() => BuildSshAgent.Parse($"git={key},{socket}", _ => null)).Message, StringComparison.Ordinal);
     }
 
-    /// <summary>ssh-add and the libraries ldd names, flat in one directory, with the loader as ld.so.</summary>
-    private static async Task<string> SshAddToolsAsync(string directory)
+    /// <summary>buildx serves --ssh key files from an agent of its own; so does the build, with OpenSSH's agent.</summary>
+    [Fact]
+    public async Task KeyFilesAreServedByAnAgentOfTheBuildsOwn()
     {
-        var sshAdd = Require.Executable("ssh-add", "openssh-client");
-        var ldd = await ExternalTool.OutputAsync(Require.Executable("ldd", "libc-bin"), sshAdd);
-        Directory.CreateDirectory(directory);
-        File.Copy(sshAdd, Path.Combine(directory, "ssh-add"));
-        foreach (var line in ldd.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        using var f = await BuildFixture.CreateAsync();
+        using var temp = new TempDirectory("dbssh-");
+        var key = await SshTools.KeyAsync(temp.Path, "served-from-a-file");
+        var tools = await SshTools.SshAddDirectoryAsync(temp.Combine("tools"));
+        var started = new List<Dockerbuild.Engine.Runtime.SshKeyAgent>();
+        try
         {
-            var path = line.Split(' ').FirstOrDefault(p => p.StartsWith('/'));
-            if (path is not null)
+            var agents = await Dockerbuild.Engine.Runtime.SshKeyAgent.ServeKeysAsync([BuildSshAgent.Parse("default=" + key, _ => null)], started, TestContext.Current.CancellationToken);
+            var result = await f.BuildAsync(
+                "FROM busybox:test\nRUN --mount=type=bind,from=tools,target=/t --mount=type=ssh /t/ld.so --library-path /t /t/ssh-add -l > /keys\n",
+                r => r with { Ssh = agents, NamedContexts = new Dictionary<string, string> { ["tools"] = tools } });
+
+            var rootfs = await f.ExtractAsync(result);
+            Assert.Contains("served-from-a-file (ED25519)", File.ReadAllText(Path.Combine(rootfs, "keys")), StringComparison.Ordinal);
+        }
+        finally
+        {
+            foreach (var agent in started)
             {
-                File.Copy(path, Path.Combine(directory, line.StartsWith('/') ? "ld.so" : Path.GetFileName(path)), overwrite: true);
+                await agent.DisposeAsync();
             }
         }
 
-        return directory;
+        Assert.All(started, a => Assert.False(File.Exists(a.Socket)));
+    }
+
+    [Fact]
+    public async Task AKeyWithAPassphraseIsOneErrorInsteadOfAPrompt()
+    {
+        using var temp = new TempDirectory("dbssh-");
+        var key = await SshTools.KeyAsync(temp.Path, "locked", passphrase: "secret phrase");
+        var started = new List<Dockerbuild.Engine.Runtime.SshKeyAgent>();
+
+        var error = await Assert.ThrowsAsync<BuildException>(() => Dockerbuild.Engine.Runtime.SshKeyAgent.ServeKeysAsync([BuildSshAgent.Parse("default=" + key, _ => null)], started, TestContext.Current.CancellationToken));
+
+        Assert.StartsWith($"ssh: cannot load the key {key}", error.Message, StringComparison.Ordinal);
+        Assert.Empty(started);
     }
 
     /// <summary>A real ssh-agent in the foreground on its own socket, holding one new ed25519 key.</summary>
@@ -88,9 +116,7 @@ public sealed class SshForwardingTests
 
         public static async Task<SshAgent> StartAsync(string directory)
         {
-            var keygen = Require.Executable("ssh-keygen", "openssh-client");
-            var key = Path.Combine(directory, "key");
-            await ExternalTool.OutputAsync(keygen, "-q", "-t", "ed25519", "-N", "", "-C", "dockerbuild-test-key", "-f", key);
+            var key = await SshTools.KeyAsync(directory, "dockerbuild-test-key");
             var socket = Path.Combine(directory, "agent.sock");
             var process = Process.Start(new ProcessStartInfo(Require.Executable("ssh-agent", "openssh-client"), ["-D", "-a", socket]) { RedirectStandardOutput = true })!;
             var agent = new SshAgent(process, socket);

@@ -69,10 +69,19 @@ public sealed class BuildFailureTests
         Assert.StartsWith("ERROR: platform linux/arm64 is not supported: only linux/amd64 builds natively", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task SshDefaultWithoutAnAgentIsBuildxsError()
+    {
+        var error = await FailingBuildAsync(BusyboxContext.Base, "--ssh", "default");
+
+        Assert.Equal("ERROR: invalid empty ssh agent socket: make sure SSH_AUTH_SOCK is set", error);
+    }
+
     /// <summary>Builds <paramref name="dockerfile"/> quietly, asserts a non-zero exit and one stderr line, and returns it.</summary>
     private static async Task<string> FailingBuildAsync(string dockerfile, params string[] options)
     {
         using var cli = new DockerbuildProcess();
+        cli.Environment["SSH_AUTH_SOCK"] = ""; // no agent, whatever the machine running the tests has
         var context = await BusyboxContext.CreateAsync(cli.Home, dockerfile);
 
         var result = await cli.RunAsync(["build", "-q", .. options, context]);

@@ -179,4 +179,35 @@ public sealed class LayerExtractorTests
 
         Assert.Equal(content, await File.ReadAllBytesAsync(sandbox.InRoot("big"), TestContext.Current.CancellationToken));
     }
+
+    [Fact]
+    public async Task AGzipLayerEndingAtAHeaderWithoutTheEndMarkerIsComplete()
+    {
+        // umoci writes such layers; Go's archive/tar (BuildKit, containerd) ends the archive at a clean
+        // EOF where a header would start. Gzip makes the stream unseekable, as a blob from a store is.
+        using var sandbox = new Sandbox();
+        var tar = new CraftedLayer().Directory("etc").File("etc/hostname", "box").ToStream().ToArray();
+        var unterminated = tar[..^1024];
+        Assert.All(tar[^1024..], b => Assert.Equal(0, b));
+
+        var result = await LayerExtractor.ExtractAsync(new MemoryStream(Gzip(unterminated)), sandbox.Root, new LayerExtractOptions(), TestContext.Current.CancellationToken);
+
+        Assert.Equal("box", await File.ReadAllTextAsync(sandbox.InRoot("etc/hostname"), TestContext.Current.CancellationToken));
+        Assert.Equal(Digest.Compute(unterminated), result.DiffId);
+
+        // Cut inside a block it is truncated, not complete.
+        await Assert.ThrowsAnyAsync<Exception>(() => LayerExtractor.ExtractAsync(
+            new MemoryStream(Gzip(unterminated[..^100])), sandbox.Root + "-cut", new LayerExtractOptions(), TestContext.Current.CancellationToken));
+    }
+
+    private static byte[] Gzip(byte[] data)
+    {
+        using var buffer = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(buffer, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(data);
+        }
+
+        return buffer.ToArray();
+    }
 }

@@ -30,6 +30,22 @@ public sealed class LayerWriterTests
         Assert.Equal(LayerWriter.MediaTypeOf(compression, dockerMediaTypes: false), info.MediaType);
     }
 
+    [Fact]
+    public async Task TheTarCopyIsTheUncompressedLayerAndTheBlobIsUnchanged()
+    {
+        var options = new LayerWriteOptions { CompressionThreads = 2 };
+        using var plain = new MemoryStream();
+        using var teed = new MemoryStream();
+        using var tarCopy = new MemoryStream();
+        var expected = await LayerWriter.WriteAsync(BigLayer(), plain, options, TestContext.Current.CancellationToken);
+
+        var info = await LayerWriter.WriteAsync(BigLayer(), teed, tarCopy, options, TestContext.Current.CancellationToken);
+
+        Assert.Equal(expected, info);
+        Assert.Equal(plain.ToArray(), teed.ToArray());
+        Assert.Equal(await SampleLayers.TarBytesAsync(BigLayer()), tarCopy.ToArray());
+    }
+
     [Theory]
     [InlineData(LayerCompression.Gzip)]
     [InlineData(LayerCompression.Zstd)]

@@ -117,7 +117,7 @@ public sealed class PackageTests(PackageFeed feed) : IClassFixture<PackageFeed>
         // Nothing changed: the image build is skipped entirely, its outputs still set.
         var (again, againOutput) = await project.PublishAsync();
         Assert.True(again == 0, againOutput);
-        Assert.Contains($"Image up to date (the Dockerfile, its contexts and the settings have not changed): {digest}", againOutput);
+        Assert.Contains($"Image up to date (the Dockerfile, its contexts, base images and settings have not changed): {digest}", againOutput);
         Assert.DoesNotContain("Step 1/6", againOutput);
         Assert.Contains($"downstream: {digest} ", againOutput);
     }

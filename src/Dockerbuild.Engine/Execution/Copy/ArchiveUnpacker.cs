@@ -50,7 +50,7 @@ internal static class ArchiveUnpacker
             var tar = await ArchiveDecompression.OpenAsync(file, cancellationToken).ConfigureAwait(false);
             await using (tar.ConfigureAwait(false))
             {
-                var reader = new TarReader(tar, leaveOpen: true);
+                var reader = new TarReader(new TarEndMarkerStream(tar), leaveOpen: true);
                 await using (reader.ConfigureAwait(false))
                 {
                     while (await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)

@@ -1,0 +1,93 @@
+using Dockerbuild.Dockerfile.Checks;
+using Dockerbuild.Tasks.Diagnostics;
+using Dockerbuild.Testing;
+using Microsoft.Build.Utilities;
+
+namespace Dockerbuild.Tasks.Tests.Unit;
+
+/// <summary>The DockerfileCheck task run directly: findings become coded MSBuild diagnostics at the Dockerfile's line and column.</summary>
+public sealed class DockerfileCheckTests
+{
+    [Fact]
+    public void EachFindingIsAWarningAtItsLineAndColumnCodedWithTheRuleAndLinkedToItsPage()
+    {
+        using var temp = new TempDirectory();
+        var dockerfile = temp.Combine("Dockerfile");
+        File.WriteAllText(dockerfile, "FROM scratch AS base\n  CMD echo hi\nMAINTAINER me\n");
+        var engine = new RecordingBuildEngine();
+
+        var succeeded = new DockerfileCheck { BuildEngine = engine, Dockerfile = dockerfile }.Execute();
+
+        Assert.True(succeeded);
+        Assert.Empty(engine.Errors);
+        Assert.Equal(
+            [
+                (2, 3, "JSONArgsRecommended", "JSON arguments recommended for CMD to prevent unintended behavior related to OS signals", "https://docs.docker.com/go/dockerfile/rule/json-args-recommended/"),
+                (3, 1, "MaintainerDeprecated", "Maintainer instruction is deprecated in favor of using label", "https://docs.docker.com/go/dockerfile/rule/maintainer-deprecated/"),
+            ],
+            engine.Warnings.Select(w => (w.LineNumber, w.ColumnNumber, w.Code, w.Message, w.HelpLink)));
+        Assert.All(engine.Warnings, w => Assert.Equal(dockerfile, w.File));
+    }
+
+    [Fact]
+    public void CheckErrorTrueTurnsFindingsIntoErrorsAndTheBuildArgCanSkipThem()
+    {
+        using var temp = new TempDirectory();
+        var dockerfile = temp.Combine("Dockerfile");
+        File.WriteAllText(dockerfile, "# check=error=true\nFROM scratch\nCMD echo hi\n");
+
+        var failing = new RecordingBuildEngine();
+        Assert.False(new DockerfileCheck { BuildEngine = failing, Dockerfile = dockerfile }.Execute());
+        var error = Assert.Single(failing.Errors);
+        Assert.Equal(("JSONArgsRecommended", 3, 1), (error.Code, error.LineNumber, error.ColumnNumber));
+
+        // BUILDKIT_DOCKERFILE_CHECK as a build argument overrides the file's directive, as in BuildKit.
+        var skipped = new RecordingBuildEngine();
+        var arg = new TaskItem("BUILDKIT_DOCKERFILE_CHECK");
+        arg.SetMetadata("Value", "skip=JSONArgsRecommended");
+        Assert.True(new DockerfileCheck { BuildEngine = skipped, Dockerfile = dockerfile, BuildArgs = [arg] }.Execute());
+        Assert.Empty(skipped.Errors);
+        Assert.Empty(skipped.Warnings);
+    }
+
+    [Fact]
+    public void AnInvalidDockerfileIsDkb1002AtTheOffendingLineAndAMissingOneDkb1001()
+    {
+        using var temp = new TempDirectory();
+        var dockerfile = temp.Combine("Dockerfile");
+        File.WriteAllText(dockerfile, "FROM scratch\nCOPY --chmod=999 a /b\n");
+        var engine = new RecordingBuildEngine();
+
+        Assert.False(new DockerfileCheck { BuildEngine = engine, Dockerfile = dockerfile }.Execute());
+        var error = Assert.Single(engine.Errors);
+        Assert.Equal((DiagnosticCodes.InvalidDockerfile, dockerfile, 2), (error.Code, error.File, error.LineNumber));
+
+        var missing = new RecordingBuildEngine();
+        Assert.False(new DockerfileCheck { BuildEngine = missing, Dockerfile = temp.Combine("nope", "Dockerfile") }.Execute());
+        Assert.Equal(DiagnosticCodes.DockerfileNotFound, Assert.Single(missing.Errors).Code);
+    }
+
+    /// <summary>BuildKit's DocURL of every rule (frontend/dockerfile/linter/ruleset.go).</summary>
+    [Theory]
+    [InlineData("StageNameCasing", "stage-name-casing")]
+    [InlineData("FromAsCasing", "from-as-casing")]
+    [InlineData("NoEmptyContinuation", "no-empty-continuation")]
+    [InlineData("ConsistentInstructionCasing", "consistent-instruction-casing")]
+    [InlineData("DuplicateStageName", "duplicate-stage-name")]
+    [InlineData("ReservedStageName", "reserved-stage-name")]
+    [InlineData("JSONArgsRecommended", "json-args-recommended")]
+    [InlineData("MaintainerDeprecated", "maintainer-deprecated")]
+    [InlineData("UndefinedArgInFrom", "undefined-arg-in-from")]
+    [InlineData("WorkdirRelativePath", "workdir-relative-path")]
+    [InlineData("UndefinedVar", "undefined-var")]
+    [InlineData("MultipleInstructionsDisallowed", "multiple-instructions-disallowed")]
+    [InlineData("LegacyKeyValueFormat", "legacy-key-value-format")]
+    [InlineData("SecretsUsedInArgOrEnv", "secrets-used-in-arg-or-env")]
+    [InlineData("InvalidDefaultArgInFrom", "invalid-default-arg-in-from")]
+    [InlineData("ExposeProtoCasing", "expose-proto-casing")]
+    public void RuleLinksAreBuildKitsDocumentationPages(string rule, string page)
+    {
+        Assert.Contains(rule, BuildChecks.RuleNames);
+        Assert.Equal($"https://docs.docker.com/go/dockerfile/rule/{page}/", DiagnosticLog.RuleLink(rule));
+    }
+}
