@@ -16,20 +16,18 @@
 # (`dockerbuild build --push --build-context publish=DIR`), published for this machine (ReadyToRun).
 #
 # --keep leaves the projects, feed and store in the work directory (the registry is stopped).
-# --r2r-tasks is a what-if: the package's task assemblies replaced by ReadyToRun-compiled ones (as the
-# SDK ships its container tasks), to show what JIT compilation costs ours on each publish.
+# Ours is packed by eng/pack.sh, as it ships: task assemblies ReadyToRun-compiled.
 #
-# Usage: eng/bench/publish.sh [--runs N] [--cli] [--keep] [--r2r-tasks]
+# Usage: eng/bench/publish.sh [--runs N] [--cli] [--keep]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
 
-runs=5 mode=package keep=false r2r=false
+runs=5 mode=package keep=false
 while (($#)); do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
     --keep) keep=true; shift ;;
-    --r2r-tasks) r2r=true; shift ;;
     --cli) mode=cli; shift ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
@@ -100,34 +98,17 @@ ENTRYPOINT ["dotnet", "App.dll"]
 DOCKERFILE
 
 if [ "$mode" = package ]; then
-  version="0.0.0-bench.$(date -u +%Y%m%d%H%M%S)"
-  dotnet pack "$tasks_project" -c Release "${quiet[@]}" -o "$work/feed" -p:PackageVersion="$version"
-  if [ "$r2r" = true ]; then
-    dotnet publish "$tasks_project" -c Release -r "$(dotnet --info | awk '$1 == "RID:" { print $2; exit }')" --self-contained false \
-      -p:PublishReadyToRun=true -o "$work/r2r" "${quiet[@]}"
-    python3 - "$work/feed/Dockerbuild.$version.nupkg" "$work/r2r" <<'PY'
-import os, sys, zipfile
-package, r2r = sys.argv[1], sys.argv[2]
-with zipfile.ZipFile(package) as source, zipfile.ZipFile(package + ".tmp", "w", zipfile.ZIP_DEFLATED) as target:
-    for entry in source.infolist():
-        name = os.path.basename(entry.filename)
-        compiled = os.path.join(r2r, name)
-        replace = entry.filename.startswith("tasks/") and name.endswith(".dll") and os.path.exists(compiled)
-        target.writestr(entry, open(compiled, "rb").read() if replace else source.read(entry))
-os.replace(package + ".tmp", package)
-PY
-  fi
+  version=$(bash eng/pack.sh --output "$work/feed" --version "0.0.0-bench.$(date -u +%Y%m%d%H%M%S)" | sed -n 's/^version=//p')
   sed -i "s|^</Project>|  <ItemGroup><PackageReference Include=\"Dockerbuild\" Version=\"$version\" /></ItemGroup>\n</Project>|" "$work/ours/App.csproj"
   # The samples' nuget.config, with this run's feed.
-  sed "s|\.\./artifacts/feed|$work/feed|" samples/nuget.config > "$work/nuget.config"
+  sed "s|\.\./artifacts/packages|$work/feed|" samples/nuget.config > "$work/nuget.config"
   ours() { logged dotnet publish "$work/ours" -c Release "${quiet[@]}" "${perf[@]}" "$@"; }
-  echo "Ours: the Dockerbuild package $version$([ "$r2r" = false ] || echo ', task assemblies ReadyToRun-compiled')"
+  echo "Ours: the Dockerbuild package $version (eng/pack.sh)"
 else
-  case "$(uname -m)" in aarch64|arm64) rid=linux-arm64 ;; *) rid=linux-x64 ;; esac
-  dotnet publish src/Dockerbuild.Cli -c Release -r "$rid" --self-contained false -o "$work/cli" "${quiet[@]}"
+  publish_cli
   ours() {
     logged dotnet publish "$work/ours" -c Release "${quiet[@]}" -o "$work/ours-publish" "$@" &&
-      logged "$work/cli/dockerbuild" build -q --push -t "$R/ours-app:latest" --build-context publish="$work/ours-publish" "$work/ours"
+      logged "${dockerbuild[@]}" build -q --push -t "$R/ours-app:latest" --build-context publish="$work/ours-publish" "$work/ours"
   }
   echo "Ours: dotnet publish + the dockerbuild CLI (no package yet, or --cli)"
 fi
