@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Security;
 
 namespace Dockerbuild.Tasks.Tests.EndToEnd;
 
@@ -16,7 +17,30 @@ public sealed class PackageFeed : IAsyncLifetime
     /// <summary>NUGET_PACKAGES for every dotnet the tests run.</summary>
     public string PackagesCache => Path.Combine(root, "packages");
 
+    /// <summary>The packed .nupkg.</summary>
+    public string Package => Path.Combine(Directory, $"Dockerbuild.{Version}.nupkg");
+
     public string Version { get; } = $"0.0.0-test.{DateTime.UtcNow:yyyyMMddHHmmss}.{Guid.NewGuid().ToString("N")[..8]}";
+
+    /// <summary>
+    /// Writes a nuget.config into <paramref name="directory"/> that takes Dockerbuild from this feed only
+    /// and anything else from nuget.org, ignoring every source a config further up names.
+    /// </summary>
+    public void WriteNuGetConfig(string directory) => File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
+        <?xml version="1.0" encoding="utf-8"?>
+        <configuration>
+          <packageSources>
+            <clear />
+            <add key="local" value="{SecurityElement.Escape(Directory)}" />
+            <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+          </packageSources>
+          <packageSourceMapping>
+            <clear />
+            <packageSource key="local"><package pattern="Dockerbuild" /></packageSource>
+            <packageSource key="nuget.org"><package pattern="*" /></packageSource>
+          </packageSourceMapping>
+        </configuration>
+        """);
 
     public async ValueTask InitializeAsync()
     {
@@ -26,7 +50,7 @@ public sealed class PackageFeed : IAsyncLifetime
         var result = await DotnetProcess.RunAsync(root, DotnetProcess.Environment(PackagesCache),
             "pack", project, "-c", Metadata("DockerbuildConfiguration"), "--no-build", "-o", Directory, $"-p:Version={Version}", "-nodeReuse:false");
         Assert.True(result.ExitCode == 0, "dotnet pack failed:\n" + result.Output);
-        Assert.True(File.Exists(Path.Combine(Directory, $"Dockerbuild.{Version}.nupkg")), "no package was written:\n" + result.Output);
+        Assert.True(File.Exists(Package), "no package was written:\n" + result.Output);
     }
 
     public ValueTask DisposeAsync()

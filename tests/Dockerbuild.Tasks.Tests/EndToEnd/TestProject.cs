@@ -1,4 +1,3 @@
-using System.Security;
 using Dockerbuild.Testing;
 
 namespace Dockerbuild.Tasks.Tests.EndToEnd;
@@ -20,20 +19,7 @@ internal sealed class TestProject : IDisposable
         Name = name;
         Directory.CreateDirectory(ProjectDirectory);
         Directory.CreateDirectory(DockerConfig);
-        File.WriteAllText(root.Combine("nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="local" value="{SecurityElement.Escape(feed.Directory)}" />
-                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-              </packageSources>
-              <packageSourceMapping>
-                <packageSource key="local"><package pattern="Dockerbuild" /></packageSource>
-                <packageSource key="nuget.org"><package pattern="*" /></packageSource>
-              </packageSourceMapping>
-            </configuration>
-            """);
+        feed.WriteNuGetConfig(root.Path);
         File.WriteAllText(Path.Combine(ProjectDirectory, name + ".csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
@@ -86,12 +72,20 @@ internal sealed class TestProject : IDisposable
     public Task<(int ExitCode, string Output)> BuildAsync(params string[] arguments) =>
         DotnetAsync(["build", "-nodeReuse:false", "-tl:off", "-v:n", .. arguments]);
 
+    /// <summary>More environment variables for the dotnet commands.</summary>
+    public Dictionary<string, string?> Environment { get; } = [];
+
     /// <summary>Any dotnet command in the project directory, with the project's store and docker config.</summary>
     public Task<(int ExitCode, string Output)> DotnetAsync(string[] arguments, Action<string, System.Diagnostics.Process>? onLine = null)
     {
         var environment = DotnetProcess.Environment(feed.PackagesCache);
         environment["DOCKERBUILD_ROOT"] = Store;
         environment["DOCKER_CONFIG"] = DockerConfig;
+        foreach (var (name, value) in Environment)
+        {
+            environment[name] = value;
+        }
+
         return DotnetProcess.RunAsync(ProjectDirectory, environment, onLine, arguments);
     }
 
