@@ -5,8 +5,8 @@
 #   1. eng/install-deps.sh: runc, debootstrap, ... (apt-get, as root or with sudo);
 #   2. eng/base-image.sh: the local .NET base image (Debian bookworm + this SDK's runtimes), imported
 #      into the dockerbuild store as localhost/dotnet/aspnet:10.0 (cached after the first run);
-#   3. packs the Dockerbuild MSBuild package into artifacts/feed, under a version of its own each run
-#      (NuGet caches packages by version) restored into a private NUGET_PACKAGES;
+#   3. packs the Dockerbuild MSBuild package into artifacts/packages (eng/pack.sh), under a version of
+#      its own each run (NuGet caches packages by version), restored into a private NUGET_PACKAGES;
 #   4. `dotnet publish` of the sample with that package and -p:BaseImage=localhost/dotnet/aspnet:10.0:
 #      the publish builds the image from the sample's Dockerfile, RUN included, into the local store;
 #   5. `dockerbuild run --rm` of the image; the web sample is started, asked with curl, and stopped.
@@ -50,10 +50,8 @@ echo "FROM $base"
 out=artifacts/samples
 mkdir -p "$out"
 if [ "$mode" = package ]; then
-  version="0.1.0-local.$(date -u +%Y%m%d%H%M%S)"
-  step "Packing the Dockerbuild package $version into artifacts/feed"
-  rm -f artifacts/feed/Dockerbuild.*.nupkg
-  dotnet pack "$tasks_project" -c Release -nologo -v quiet -tl:off -clp:ErrorsOnly -o artifacts/feed -p:PackageVersion="$version"
+  step "Packing the Dockerbuild package into artifacts/packages (eng/pack.sh)"
+  version=$(bash eng/pack.sh | sed -n 's/^version=//p')
   # A private package folder: each run's version is restored afresh, old ones are dropped.
   export NUGET_PACKAGES=$root/$out/nuget-packages
   rm -rf "$NUGET_PACKAGES/dockerbuild"

@@ -15,15 +15,19 @@
 # With --cli (or before the package exists), ours is `dotnet publish` followed by the dockerbuild CLI
 # (`dockerbuild build --push --build-context publish=DIR`), published for this machine (ReadyToRun).
 #
-# Usage: eng/bench/publish.sh [--runs N] [--cli]
+# --keep leaves the projects, feed and store in the work directory (the registry is stopped).
+# Ours is packed by eng/pack.sh, as it ships: task assemblies ReadyToRun-compiled.
+#
+# Usage: eng/bench/publish.sh [--runs N] [--cli] [--keep]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
 
-runs=5 mode=package
+runs=5 mode=package keep=false
 while (($#)); do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
+    --keep) keep=true; shift ;;
     --cli) mode=cli; shift ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
@@ -37,10 +41,17 @@ source eng/lib/cli.sh
 # shellcheck source=eng/lib/bench.sh
 source eng/lib/bench.sh
 work=$(mktemp -d /var/tmp/dockerbuild-bench.XXXXXX)
-cleanup() { stop_registry "$work/registry"; rm -rf "$work"; }
+cleanup() { stop_registry "$work/registry"; [ "$keep" = true ] && echo "kept $work" || rm -rf "$work"; }
 trap cleanup EXIT
 quiet=(-nologo -tl:off -v quiet -clp:ErrorsOnly)
 logged() { "$@" > "$work/last.log" 2>&1 || { cat "$work/last.log" >&2; return 1; }; }
+# MSBuild's per-target times (a file logger's summary), to tell the image part from compile and publish.
+perf=(-flp:"LogFile=$work/perf.log;Verbosity=quiet;PerformanceSummary")
+image_seconds() { # the image targets of the last publish: ours DockerBuild + DockerfileCheck, the SDK's PublishContainer
+  awk '/Target Performance Summary/ { t = 1 } /Task Performance Summary/ { t = 0 }
+       t && $2 == "ms" && ($3 == "DockerBuild" || $3 == "DockerfileCheck" || $3 == "PublishContainer") { s += $1 }
+       END { printf "%.3f", s / 1000 }' "$work/perf.log"
+}
 
 R=$(start_registry "$work/registry")
 base=$R/dotnet/aspnet:10.0
@@ -87,36 +98,21 @@ ENTRYPOINT ["dotnet", "App.dll"]
 DOCKERFILE
 
 if [ "$mode" = package ]; then
-  version="0.0.0-bench.$(date -u +%Y%m%d%H%M%S)"
-  dotnet pack "$tasks_project" -c Release "${quiet[@]}" -o "$work/feed" -p:PackageVersion="$version"
+  version=$(bash eng/pack.sh --output "$work/feed" --version "0.0.0-bench.$(date -u +%Y%m%d%H%M%S)" | sed -n 's/^version=//p')
   sed -i "s|^</Project>|  <ItemGroup><PackageReference Include=\"Dockerbuild\" Version=\"$version\" /></ItemGroup>\n</Project>|" "$work/ours/App.csproj"
-  cat > "$work/nuget.config" <<XML
-<?xml version="1.0" encoding="utf-8"?>
-<configuration>
-  <packageSources>
-    <clear />
-    <add key="local" value="$work/feed" />
-    <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-  </packageSources>
-  <packageSourceMapping>
-    <clear />
-    <packageSource key="local"><package pattern="Dockerbuild" /></packageSource>
-    <packageSource key="nuget.org"><package pattern="*" /></packageSource>
-  </packageSourceMapping>
-</configuration>
-XML
-  ours() { logged dotnet publish "$work/ours" -c Release "${quiet[@]}" "$@"; }
-  echo "Ours: the Dockerbuild package $version"
+  # The samples' nuget.config, with this run's feed.
+  sed "s|\.\./artifacts/packages|$work/feed|" samples/nuget.config > "$work/nuget.config"
+  ours() { logged dotnet publish "$work/ours" -c Release "${quiet[@]}" "${perf[@]}" "$@"; }
+  echo "Ours: the Dockerbuild package $version (eng/pack.sh)"
 else
-  case "$(uname -m)" in aarch64|arm64) rid=linux-arm64 ;; *) rid=linux-x64 ;; esac
-  dotnet publish src/Dockerbuild.Cli -c Release -r "$rid" --self-contained false -o "$work/cli" "${quiet[@]}"
+  publish_cli
   ours() {
     logged dotnet publish "$work/ours" -c Release "${quiet[@]}" -o "$work/ours-publish" "$@" &&
-      logged "$work/cli/dockerbuild" build -q --push -t "$R/ours-app:latest" --build-context publish="$work/ours-publish" "$work/ours"
+      logged "${dockerbuild[@]}" build -q --push -t "$R/ours-app:latest" --build-context publish="$work/ours-publish" "$work/ours"
   }
   echo "Ours: dotnet publish + the dockerbuild CLI (no package yet, or --cli)"
 fi
-sdk() { logged dotnet publish "$work/sdk" -c Release "${quiet[@]}" -t:PublishContainer "$@"; }
+sdk() { logged dotnet publish "$work/sdk" -c Release "${quiet[@]}" "${perf[@]}" -t:PublishContainer "$@"; }
 
 digest() { # REPOSITORY -> the manifest digest of :latest in the registry
   curl -fsSI -H 'Accept: application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json' \
@@ -128,19 +124,23 @@ stamp() { # TEXT: the changed line, the same in both projects
 
 echo "Warm-up: first publish of each (restore, full build, base image pulled by the SDK)"
 ours; sdk
-ours_times=() sdk_times=()
+ours_times=() sdk_times=() ours_image=() sdk_image=()
 for r in $(seq "$runs"); do
   stamp "run $r"
   before_ours=$(digest ours-app) before_sdk=$(digest sdk-app)
   if ((r % 2)); then order=(ours sdk); else order=(sdk ours); fi
   for side in "${order[@]}"; do
     t0=$(now); "$side"; t1=$(now)
-    if [ "$side" = ours ]; then ours_times+=("$(elapsed "$t0" "$t1")"); else sdk_times+=("$(elapsed "$t0" "$t1")"); fi
+    if [ "$side" = ours ]; then
+      ours_times+=("$(elapsed "$t0" "$t1")") ours_image+=("$(image_seconds)")
+    else
+      sdk_times+=("$(elapsed "$t0" "$t1")") sdk_image+=("$(image_seconds)")
+    fi
   done
   # Both must really have pushed a new image.
   [ "$(digest ours-app)" != "$before_ours" ] || { echo "ours did not push a new image in run $r" >&2; exit 1; }
   [ "$(digest sdk-app)" != "$before_sdk" ] || { echo "the SDK did not push a new image in run $r" >&2; exit 1; }
-  echo "run $r (${order[*]}): ours ${ours_times[-1]}s  SDK ${sdk_times[-1]}s"
+  echo "run $r (${order[*]}): ours ${ours_times[-1]}s (image ${ours_image[-1]}s)  SDK ${sdk_times[-1]}s (image ${sdk_image[-1]}s)"
 done
 
 # No change: ours again against a plain publish of the same project with the image build disabled.
@@ -158,6 +158,11 @@ o=$(median "${ours_times[@]}") s=$(median "${sdk_times[@]}")
 echo
 echo "Incremental publish (one line changed) + image push, median of $runs runs:"
 printf '  ours %7.3fs  SDK PublishContainer %7.3fs  ratio %.2f\n' "$o" "$s" "$(python3 -c "print($o/$s)")"
+if [ "$mode" = package ]; then
+  oi=$(median "${ours_image[@]}") si=$(median "${sdk_image[@]}")
+  printf '  the image part alone (MSBuild target times; ours DockerBuild + DockerfileCheck, the SDK PublishContainer):\n'
+  printf '  ours %7.3fs  SDK PublishContainer %7.3fs  ratio %.2f\n' "$oi" "$si" "$(python3 -c "print($oi/$si)")"
+fi
 if ((${#plain[@]})); then
   printf 'No change: ours %.3fs, plain publish without the image %.3fs (the image build is skipped)\n' \
     "$(median "${unchanged[@]}")" "$(median "${plain[@]}")"

@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Security;
 
 // One pack per test run, shared by every class that takes a PackageFeed.
 [assembly: AssemblyFixture(typeof(Dockerbuild.Tasks.Tests.EndToEnd.PackageFeed))]
@@ -23,6 +24,26 @@ public sealed class PackageFeed : IAsyncLifetime
     public string Package => Path.Combine(Directory, $"Dockerbuild.{Version}.nupkg");
 
     public string Version { get; } = $"0.0.0-test.{DateTime.UtcNow:yyyyMMddHHmmss}.{Guid.NewGuid().ToString("N")[..8]}";
+
+    /// <summary>
+    /// Writes a nuget.config into <paramref name="directory"/> that takes Dockerbuild from this feed only
+    /// and anything else from nuget.org, ignoring every source a config further up names.
+    /// </summary>
+    public void WriteNuGetConfig(string directory) => File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
+        <?xml version="1.0" encoding="utf-8"?>
+        <configuration>
+          <packageSources>
+            <clear />
+            <add key="local" value="{SecurityElement.Escape(Directory)}" />
+            <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+          </packageSources>
+          <packageSourceMapping>
+            <clear />
+            <packageSource key="local"><package pattern="Dockerbuild" /></packageSource>
+            <packageSource key="nuget.org"><package pattern="*" /></packageSource>
+          </packageSourceMapping>
+        </configuration>
+        """);
 
     public async ValueTask InitializeAsync()
     {

@@ -1,4 +1,3 @@
-using System.Security;
 using Dockerbuild.Testing;
 
 namespace Dockerbuild.Tasks.Tests.EndToEnd;
@@ -20,20 +19,7 @@ internal sealed class TestProject : IDisposable
         Name = name;
         Directory.CreateDirectory(ProjectDirectory);
         Directory.CreateDirectory(DockerConfig);
-        File.WriteAllText(root.Combine("nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="local" value="{SecurityElement.Escape(feed.Directory)}" />
-                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-              </packageSources>
-              <packageSourceMapping>
-                <packageSource key="local"><package pattern="Dockerbuild" /></packageSource>
-                <packageSource key="nuget.org"><package pattern="*" /></packageSource>
-              </packageSourceMapping>
-            </configuration>
-            """);
+        feed.WriteNuGetConfig(root.Path);
         File.WriteAllText(Path.Combine(ProjectDirectory, name + ".csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
