@@ -2,6 +2,10 @@ using Dockerbuild.Dockerfile;
 using Dockerbuild.Dockerfile.Checks;
 using Dockerbuild.Dockerfile.Instructions;
 using Dockerbuild.Dockerfile.Syntax;
+using Dockerbuild.Engine;
+using Dockerbuild.Engine.Execution;
+using Dockerbuild.Engine.Planning;
+using Dockerbuild.Oci.Storage;
 using Dockerbuild.Tasks.Diagnostics;
 using Microsoft.Build.Framework;
 using Task = Microsoft.Build.Utilities.Task;
@@ -20,6 +24,12 @@ public sealed class DockerfileCheck : Task
 
     /// <summary><c>DockerfileBuildArg</c> items: BUILDKIT_DOCKERFILE_CHECK among them configures the checks, as in BuildKit.</summary>
     public ITaskItem[] BuildArgs { get; set; } = [];
+
+    /// <summary>The stage the image build would target (the bases it needs lend their env and shell to the checks).</summary>
+    public string Target { get; set; } = "";
+
+    /// <summary>The local store whose base images inform the checks; as the CLI's when empty.</summary>
+    public string StoreRoot { get; set; } = "";
 
     public override bool Execute()
     {
@@ -40,7 +50,7 @@ public sealed class DockerfileCheck : Task
         {
             var syntax = DockerfileParser.Parse(text, path);
             var bound = DockerfileBinder.Bind(syntax);
-            var findings = BuildChecks.Run(syntax, bound, TaskItems.Pairs(BuildArgs));
+            var findings = FindingsAsync(syntax, bound, path).GetAwaiter().GetResult();
             foreach (var finding in findings)
             {
                 diagnostics.Finding(finding);
@@ -52,5 +62,32 @@ public sealed class DockerfileCheck : Task
         }
 
         return !Log.HasLoggedErrors;
+    }
+
+    /// <summary>
+    /// As a build lints before it runs: bases the local store holds lend their env and SHELL, so the
+    /// findings are BuildKit's for them. A Dockerfile the planner refuses (an unknown target ...) is
+    /// checked without them; the image build reports that error.
+    /// </summary>
+    private async Task<IReadOnlyList<CheckFinding>> FindingsAsync(DockerfileSyntax syntax, BoundDockerfile bound, string path)
+    {
+        var buildArgs = TaskItems.Pairs(BuildArgs);
+        var request = new BuildRequest
+        {
+            ContextDirectory = Path.GetDirectoryName(path)!,
+            DockerfilePath = path,
+            BuildArgs = buildArgs,
+            Target = Target.Length > 0 ? Target : null,
+        };
+        var store = new ImageStore(new BlobStore(StoreRoot.Length > 0 ? Path.GetFullPath(StoreRoot) : Oci.Storage.StoreRoot.Resolve()));
+        try
+        {
+            return await LocalBuildChecks.RunAsync(syntax, bound, request, store, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is BuildException or IOException or UnauthorizedAccessException)
+        {
+            Log.LogMessage(MessageImportance.Low, "Checking without the base images' configuration: {0}", e.Message);
+            return BuildChecks.Run(syntax, bound, buildArgs);
+        }
     }
 }

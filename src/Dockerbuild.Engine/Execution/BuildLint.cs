@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Dockerbuild.Dockerfile.Checks;
 using Dockerbuild.Dockerfile.Instructions;
 using Dockerbuild.Dockerfile.Syntax;
+using Dockerbuild.Engine.Planning;
 using Dockerbuild.Oci;
 
 namespace Dockerbuild.Engine.Execution;
@@ -26,33 +27,40 @@ internal sealed class BuildLint(DockerfileSyntax syntax, BoundDockerfile dockerf
     /// </summary>
     public async Task CheckBeforeBuildAsync(BuildSession session, BaseImageResolver resolver, CancellationToken cancellationToken)
     {
-        var known = new Dictionary<string, ImageConfig>(StringComparer.Ordinal);
-        if (!session.Request.Pull)
-        {
-            foreach (var planned in session.Plan.Stages.Where(s => s.BaseStage is null && !known.ContainsKey(s.BaseName)))
-            {
-                var name = session.Request.NamedContexts.TryGetValue(planned.BaseName, out var named) ? NamedContexts.ImageReference(named) : planned.BaseName;
-                if (name is not null && await resolver.TryOpenLocalAsync(name, session.Plan.TargetPlatform, cancellationToken).ConfigureAwait(false) is { } image)
-                {
-                    known[planned.BaseName] = image.Config.Value;
-                }
-            }
-        }
-
-        var findings = Findings(session, known);
+        var known = await LocalBasesAsync(session.Plan, session.Request, resolver, cancellationToken).ConfigureAwait(false);
+        var findings = Findings(syntax, dockerfile, session.Request.BuildArgs, known);
         if (findings.Any(f => f.IsError))
         {
             Report(session, findings);
         }
     }
 
-    public void Run(BuildSession session) => Report(session, Findings(session, bases));
+    public void Run(BuildSession session) => Report(session, Findings(syntax, dockerfile, session.Request.BuildArgs, bases));
 
-    private IReadOnlyList<CheckFinding> Findings(BuildSession session, IReadOnlyDictionary<string, ImageConfig> configs) =>
+    /// <summary>The configs of the plan's external bases that the local store already holds (none under --pull, where they may change).</summary>
+    internal static async Task<Dictionary<string, ImageConfig>> LocalBasesAsync(BuildPlan plan, BuildRequest request, BaseImageResolver resolver, CancellationToken cancellationToken)
+    {
+        var known = new Dictionary<string, ImageConfig>(StringComparer.Ordinal);
+        if (!request.Pull)
+        {
+            foreach (var planned in plan.Stages.Where(s => s.BaseStage is null && !known.ContainsKey(s.BaseName)))
+            {
+                var name = request.NamedContexts.TryGetValue(planned.BaseName, out var named) ? NamedContexts.ImageReference(named) : planned.BaseName;
+                if (name is not null && await resolver.TryOpenLocalAsync(name, plan.TargetPlatform, cancellationToken).ConfigureAwait(false) is { } image)
+                {
+                    known[planned.BaseName] = image.Config.Value;
+                }
+            }
+        }
+
+        return known;
+    }
+
+    internal static IReadOnlyList<CheckFinding> Findings(DockerfileSyntax syntax, BoundDockerfile dockerfile, IReadOnlyDictionary<string, string> buildArgs, IReadOnlyDictionary<string, ImageConfig> configs) =>
         BuildChecks.Run(
             syntax,
             dockerfile,
-            session.Request.BuildArgs,
+            buildArgs,
             name => configs.TryGetValue(name, out var config) ? ConfigEnvironment.Parse(config.Config.Env).ToDictionary(StringComparer.Ordinal) : null,
             name => configs.TryGetValue(name, out var config) ? config.Config.Shell : null);
 

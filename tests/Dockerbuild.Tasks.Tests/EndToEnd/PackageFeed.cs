@@ -1,10 +1,13 @@
 using System.Reflection;
 using System.Security;
 
+// One pack per test run, shared by every class that takes a PackageFeed.
+[assembly: AssemblyFixture(typeof(Dockerbuild.Tasks.Tests.EndToEnd.PackageFeed))]
+
 namespace Dockerbuild.Tasks.Tests.EndToEnd;
 
 /// <summary>
-/// The <c>Dockerbuild</c> package packed once for the test class into a private feed, with a version no
+/// The <c>Dockerbuild</c> package packed once for the test run into a private feed, with a version no
 /// earlier run used, restored into a private NuGet cache: a stale package from an earlier run (or from
 /// the machine's cache) can never be the one tested.
 /// </summary>

@@ -17,7 +17,7 @@ namespace Dockerbuild.Tasks.Tests.EndToEnd;
 /// most of the few it starts.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-public sealed class PackageTests(PackageFeed feed) : IClassFixture<PackageFeed>
+public sealed class PackageTests(PackageFeed feed)
 {
     [Fact]
     public void ThePackageHoldsTheTargetsAndTheTaskAssemblyWithOnlyWhatItLoads()

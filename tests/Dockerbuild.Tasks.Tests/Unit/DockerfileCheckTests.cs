@@ -16,7 +16,7 @@ public sealed class DockerfileCheckTests
         File.WriteAllText(dockerfile, "FROM scratch AS base\n  CMD echo hi\nMAINTAINER me\n");
         var engine = new RecordingBuildEngine();
 
-        var succeeded = new DockerfileCheck { BuildEngine = engine, Dockerfile = dockerfile }.Execute();
+        var succeeded = new DockerfileCheck { BuildEngine = engine, Dockerfile = dockerfile, StoreRoot = temp.Combine("store") }.Execute();
 
         Assert.True(succeeded);
         Assert.Empty(engine.Errors);
@@ -37,7 +37,7 @@ public sealed class DockerfileCheckTests
         File.WriteAllText(dockerfile, "# check=error=true\nFROM scratch\nCMD echo hi\n");
 
         var failing = new RecordingBuildEngine();
-        Assert.False(new DockerfileCheck { BuildEngine = failing, Dockerfile = dockerfile }.Execute());
+        Assert.False(new DockerfileCheck { BuildEngine = failing, Dockerfile = dockerfile, StoreRoot = temp.Combine("store") }.Execute());
         var error = Assert.Single(failing.Errors);
         Assert.Equal(("JSONArgsRecommended", 3, 1), (error.Code, error.LineNumber, error.ColumnNumber));
 
@@ -45,7 +45,7 @@ public sealed class DockerfileCheckTests
         var skipped = new RecordingBuildEngine();
         var arg = new TaskItem("BUILDKIT_DOCKERFILE_CHECK");
         arg.SetMetadata("Value", "skip=JSONArgsRecommended");
-        Assert.True(new DockerfileCheck { BuildEngine = skipped, Dockerfile = dockerfile, BuildArgs = [arg] }.Execute());
+        Assert.True(new DockerfileCheck { BuildEngine = skipped, Dockerfile = dockerfile, BuildArgs = [arg], StoreRoot = temp.Combine("store") }.Execute());
         Assert.Empty(skipped.Errors);
         Assert.Empty(skipped.Warnings);
     }
@@ -65,6 +65,33 @@ public sealed class DockerfileCheckTests
         var missing = new RecordingBuildEngine();
         Assert.False(new DockerfileCheck { BuildEngine = missing, Dockerfile = temp.Combine("nope", "Dockerfile") }.Execute());
         Assert.Equal(DiagnosticCodes.DockerfileNotFound, Assert.Single(missing.Errors).Code);
+    }
+
+    [Fact]
+    public void ABaseImageInTheLocalStoreLendsItsShellAndEnvironmentToTheChecks()
+    {
+        using var temp = new TempDirectory();
+        var store = temp.Combine("store");
+        var baseDirectory = Directory.CreateDirectory(temp.Combine("base")).FullName;
+        File.WriteAllText(Path.Combine(baseDirectory, "Dockerfile"), "FROM scratch\nSHELL [\"/bin/sh\", \"-c\"]\nENV FROM_BASE=1\n");
+        var build = new DockerfileBuild
+        {
+            BuildEngine = new RecordingBuildEngine(), Dockerfile = Path.Combine(baseDirectory, "Dockerfile"), ContextDirectory = baseDirectory,
+            Repository = "base", Tags = [new TaskItem("1")], StoreRoot = store,
+        };
+        Assert.True(build.Execute());
+        var dockerfile = temp.Combine("Dockerfile");
+        File.WriteAllText(dockerfile, "FROM base:1\nENV X=$FROM_BASE/$NOT_DEFINED\nCMD echo hi\n");
+
+        var withBase = new RecordingBuildEngine();
+        Assert.True(new DockerfileCheck { BuildEngine = withBase, Dockerfile = dockerfile, StoreRoot = store }.Execute());
+        var withoutBase = new RecordingBuildEngine();
+        Assert.True(new DockerfileCheck { BuildEngine = withoutBase, Dockerfile = dockerfile, StoreRoot = temp.Combine("empty-store") }.Execute());
+
+        // BuildKit: JSONArgsRecommended does not apply under a base's SHELL; UndefinedVar knows the base's ENV
+        // (and stays silent on a base it cannot see).
+        Assert.Equal([("UndefinedVar", 2, "Usage of undefined variable '$NOT_DEFINED'")], withBase.Warnings.Select(w => (w.Code, w.LineNumber, w.Message)));
+        Assert.Equal([("JSONArgsRecommended", 3)], withoutBase.Warnings.Select(w => (w.Code, w.LineNumber)));
     }
 
     /// <summary>BuildKit's DocURL of every rule (frontend/dockerfile/linter/ruleset.go).</summary>
