@@ -2,12 +2,14 @@
 # Installs the real components the test suite and samples use: runc runs RUN steps, the CNCF
 # distribution registry is the push/pull peer, skopeo, umoci and podman read back what we write, busybox and
 # debootstrap make local base images (debian-archive-keyring verifies what it downloads; also on
-# Ubuntu hosts), buildah is the reference builder; the eng/ scripts use python3, curl and flock.
+# Ubuntu hosts), buildah is the reference builder, qemu-user-static runs RUN for a foreign --platform
+# (the tests register its binfmt_misc entry); the eng/ scripts use python3, curl and flock.
 # Idempotent and quiet when everything is already there.
 set -euo pipefail
 
 packages=(runc docker-registry apache2-utils openssl skopeo umoci podman busybox-static debootstrap buildah
-          uidmap fuse-overlayfs zstd xz-utils bzip2 iproute2 hyperfine curl ca-certificates openssh-client)
+          uidmap fuse-overlayfs zstd xz-utils bzip2 iproute2 hyperfine curl ca-certificates openssh-client
+          qemu-user-static debian-archive-keyring python3 util-linux)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -33,7 +33,8 @@ output=$(cd "$output" && pwd)
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 echo "pack: Dockerbuild $version -> $output" >&2
-dotnet pack "$root/src/Dockerbuild.Tasks/Dockerbuild.Tasks.csproj" -c Release -o "$output" -p:Version="$version" \
+# ReadyToRun: the task assemblies ship precompiled for linux-x64, as the SDK's container tasks do.
+dotnet pack "$root/src/Dockerbuild.Tasks/Dockerbuild.Tasks.csproj" -c Release -o "$output" -p:Version="$version" -p:DockerbuildReadyToRun=true \
   -nologo -v quiet -tl:off -clp:ErrorsOnly -nodeReuse:false > "$log" 2>&1 \
   || { cat "$log" >&2; echo "eng/pack.sh: dotnet pack failed" >&2; exit 1; }
 [ -f "$output/Dockerbuild.$version.nupkg" ] || { echo "eng/pack.sh: no Dockerbuild.$version.nupkg was written" >&2; exit 1; }

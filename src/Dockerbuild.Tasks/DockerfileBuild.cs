@@ -1,4 +1,6 @@
 using System.IO.Compression;
+using Dockerbuild.Dockerfile.Instructions;
+using Dockerbuild.Dockerfile.Syntax;
 using Dockerbuild.Engine.Execution;
 using Dockerbuild.Engine.Planning;
 using Dockerbuild.Oci;
@@ -22,6 +24,9 @@ namespace Dockerbuild.Tasks;
 /// </summary>
 public sealed class DockerfileBuild : Task, ICancelableTask
 {
+    /// <summary>The named context that holds the publish output (<c>COPY --from=publish / /app/</c>).</summary>
+    public const string PublishContext = "publish";
+
     // Not disposed: MSBuild may call Cancel from another thread after Execute has returned.
     private readonly CancellationTokenSource cancellation = new();
 
@@ -45,6 +50,19 @@ public sealed class DockerfileBuild : Task, ICancelableTask
 
     /// <summary>Include=NAME Value=DIRECTORY or docker-image://REF (<c>--build-context</c>).</summary>
     public ITaskItem[] BuildContexts { get; set; } = [];
+
+    /// <summary>
+    /// The publish output, given to the Dockerfile as the named context <c>publish</c> unless a
+    /// DockerfileBuildContext item names one, or the Dockerfile has a stage of that name (Visual Studio's
+    /// Dockerfiles publish in a stage called so, which a named context would replace).
+    /// </summary>
+    public string PublishDirectory { get; set; } = "";
+
+    /// <summary>
+    /// Include=ID with EnvironmentVariable=NAME or File=PATH (<c>--secret</c>): only the variable's name or
+    /// the file's path pass through MSBuild, so the value never reaches a log; RUN --mount=type=secret reads it.
+    /// </summary>
+    public ITaskItem[] Secrets { get; set; } = [];
 
     /// <summary>Include=KEY Value=VALUE (<c>--label</c>).</summary>
     public ITaskItem[] Labels { get; set; } = [];
@@ -135,6 +153,8 @@ public sealed class DockerfileBuild : Task, ICancelableTask
         }
 
         var archive = ArchiveOutputPath.Length > 0 ? Path.GetFullPath(ArchiveOutputPath) : null;
+        var dockerfileText = await File.ReadAllTextAsync(dockerfile, cancellationToken).ConfigureAwait(false);
+        var bound = DockerfileBinder.Bind(DockerfileParser.Parse(dockerfileText, Path.GetFileName(dockerfile)));
         var request = new BuildRequest
         {
             ContextDirectory = Path.GetFullPath(ContextDirectory),
@@ -142,7 +162,8 @@ public sealed class DockerfileBuild : Task, ICancelableTask
             Target = Target.Length > 0 ? Target : null,
             BuildArgs = TaskItems.Pairs(BuildArgs),
             Labels = TaskItems.Pairs(Labels),
-            NamedContexts = NamedContexts(),
+            NamedContexts = NamedContexts(bound),
+            Secrets = [.. Secrets.Select(Secret)],
             Tags = [.. names.Select(n => n.ToString())],
             NoCache = NoCache,
             Outputs = Registry.Length > 0 ? ["type=registry"] : [],
@@ -152,9 +173,7 @@ public sealed class DockerfileBuild : Task, ICancelableTask
         var store = new ImageStore(new BlobStore(StoreRoot.Length > 0 ? Path.GetFullPath(StoreRoot) : Oci.Storage.StoreRoot.Resolve()));
         var stampFile = StampFile.Length > 0 ? Path.GetFullPath(StampFile) : null;
         var inputs = stampFile is null ? null : await ImageStamp.ComputeKeyAsync(request, [archive ?? ""], StampExcludedDirectory.Length > 0 ? StampExcludedDirectory : Path.GetDirectoryName(stampFile), cancellationToken).ConfigureAwait(false);
-        if (!NoCache && inputs is not null && ImageStamp.TryRead(stampFile!) is { } stamp
-            && stamp.Key == ImageStamp.WithBases(inputs, await ImageStamp.BasesAsync(request, store, cancellationToken).ConfigureAwait(false))
-            && (archive is null || File.Exists(archive)))
+        if (!NoCache && inputs is not null && await UpToDateAsync(stampFile!, inputs, bound, request, store, names, archive, cancellationToken).ConfigureAwait(false) is { } stamp)
         {
             Log.LogMessage(MessageImportance.Normal, "Image up to date (the Dockerfile, its contexts, base images and settings have not changed): {0}", stamp.ManifestDigest);
             SetOutputs(stamp.ManifestDigest, stamp.ConfigDigest, names);
@@ -184,23 +203,47 @@ public sealed class DockerfileBuild : Task, ICancelableTask
         }
 
         Log.LogMessage(MessageImportance.Normal, "Image {0}: {1} steps built, {2} cached", result.ManifestDigest, steps.Executed, steps.Cached);
-        if (Registry.Length > 0)
+        foreach (var name in Registry.Length > 0 ? names : [])
         {
-            foreach (var name in names)
-            {
-                Log.LogMessage(MessageImportance.Normal, "Pushed {0}", name);
-            }
+            Log.LogMessage(MessageImportance.Normal, "Pushed {0}", name);
         }
+
         if (stampFile is not null && inputs is not null)
         {
             // The bases as they are now, pulled if the build had to.
-            var key = ImageStamp.WithBases(inputs, await ImageStamp.BasesAsync(request, store, cancellationToken).ConfigureAwait(false));
+            var key = ImageStamp.WithBases(inputs, await ImageStamp.BasesAsync(bound, request, store, cancellationToken).ConfigureAwait(false));
             await new ImageStamp(key, result.ManifestDigest.ToString(), result.ConfigDigest.ToString(), request.Tags).WriteAsync(stampFile, cancellationToken).ConfigureAwait(false);
         }
 
         SetOutputs(result.ManifestDigest.ToString(), result.ConfigDigest.ToString(), names);
         Summary(names, result.ManifestDigest.ToString());
         return true;
+    }
+
+    /// <summary>
+    /// The stamp of the last build when it still stands for what this build would make: the same inputs,
+    /// every name still on that image in the local store (no rmi, no other build's tag since), the
+    /// archive still there. Null means build.
+    /// </summary>
+    private static async Task<ImageStamp?> UpToDateAsync(string stampFile, string inputs, BoundDockerfile dockerfile, BuildRequest request, ImageStore store,
+        IReadOnlyList<ImageReference> names, string? archive, CancellationToken cancellationToken)
+    {
+        if (ImageStamp.TryRead(stampFile) is not { } stamp
+            || stamp.Key != ImageStamp.WithBases(inputs, await ImageStamp.BasesAsync(dockerfile, request, store, cancellationToken).ConfigureAwait(false))
+            || (archive is not null && !File.Exists(archive)))
+        {
+            return null;
+        }
+
+        foreach (var name in names)
+        {
+            if ((await store.FindAsync(name.ToString(), cancellationToken).ConfigureAwait(false))?.ManifestDigest.ToString() != stamp.ManifestDigest)
+            {
+                return null;
+            }
+        }
+
+        return stamp;
     }
 
     /// <summary>registry/repository:tag for each tag; null (and an error logged) when one is not a valid reference.</summary>
@@ -229,7 +272,7 @@ public sealed class DockerfileBuild : Task, ICancelableTask
         return names;
     }
 
-    private Dictionary<string, string> NamedContexts()
+    private Dictionary<string, string> NamedContexts(BoundDockerfile dockerfile)
     {
         var contexts = TaskItems.Pairs(BuildContexts);
         foreach (var (name, value) in contexts.ToList())
@@ -240,7 +283,29 @@ public sealed class DockerfileBuild : Task, ICancelableTask
             }
         }
 
+        if (PublishDirectory.Length > 0 && !contexts.ContainsKey(PublishContext))
+        {
+            if (dockerfile.FindStage(PublishContext) is { } stage)
+            {
+                Log.LogMessage(MessageImportance.Normal, "The Dockerfile has a stage named '{0}' (line {1}): it is built as written, and the publish output is not given as a named context", PublishContext, stage.Span.StartLine);
+            }
+            else
+            {
+                contexts[PublishContext] = Path.GetFullPath(PublishDirectory);
+            }
+        }
+
         return contexts;
+    }
+
+    /// <summary>buildx's rules: the given variable or file, else the variable named as the ID if set, else the file.</summary>
+    private BuildSecret Secret(ITaskItem item)
+    {
+        var variable = item.GetMetadata("EnvironmentVariable");
+        var file = item.GetMetadata("File");
+        return variable.Length == 0 && file.Length == 0
+            ? BuildSecret.Parse("id=" + item.ItemSpec)
+            : new BuildSecret(item.ItemSpec, file.Length > 0 ? Path.GetFullPath(file, ProjectDirectory.Length > 0 ? ProjectDirectory : Environment.CurrentDirectory) : null, variable.Length > 0 ? variable : null);
     }
 
     private void SetOutputs(string manifestDigest, string configDigest, IReadOnlyList<ImageReference> names)

@@ -25,7 +25,7 @@ internal sealed class BuildCommand(CliHost host) : ICliCommand
         var noCacheFilter = new Option<string[]>("--no-cache-filter") { Description = "Do not use the cache for these stages", AllowMultipleArgumentsPerToken = false };
         var pull = new Option<bool>("--pull") { Description = "Always pull referenced images" };
         var labels = new Option<string[]>("--label") { Description = "Metadata KEY=VALUE for the image", AllowMultipleArgumentsPerToken = false };
-        var platform = new Option<string?>("--platform") { Description = "Target platform (only linux/amd64)" };
+        var platform = new Option<string?>("--platform") { Description = "Set target platform for build (linux/amd64 natively; others through a binfmt_misc emulator)" };
         var secrets = new Option<string[]>("--secret") { Description = "id=ID,src=PATH or id=ID,env=VAR", AllowMultipleArgumentsPerToken = false };
         var ssh = new Option<string[]>("--ssh") { Description = "default|ID[=SOCKET|KEY[,KEY]]: an ssh agent socket or private keys for RUN --mount=type=ssh (default: $SSH_AUTH_SOCK)", AllowMultipleArgumentsPerToken = false };
         var buildContexts = new Option<string[]>("--build-context") { Description = "NAME=PATH or NAME=docker-image://REF", AllowMultipleArgumentsPerToken = false };

@@ -4,12 +4,15 @@ using Dockerbuild.Oci.Storage;
 
 namespace Dockerbuild.Engine.Execution;
 
-/// <summary>FROM an image: the local store first, else (or with --pull) the registry, pulled into the store.</summary>
+/// <summary>
+/// FROM an image for a platform: the local store first, else (or with --pull) the registry, pulled into
+/// the store. An index gives the platform's manifest; a single manifest is taken as it is, as BuildKit does.
+/// </summary>
 internal sealed class BaseImageResolver(ImageStore store, RegistryClient? registry)
 {
-    public async Task<LocalImage> ResolveAsync(string name, bool pull, CancellationToken cancellationToken)
+    public async Task<LocalImage> ResolveAsync(string name, bool pull, Platform platform, CancellationToken cancellationToken)
     {
-        if (!pull && await TryOpenLocalAsync(name, cancellationToken).ConfigureAwait(false) is { } local)
+        if (!pull && await TryOpenLocalAsync(name, platform, cancellationToken).ConfigureAwait(false) is { } local)
         {
             return local;
         }
@@ -27,7 +30,7 @@ internal sealed class BaseImageResolver(ImageStore store, RegistryClient? regist
         PulledImage pulled;
         try
         {
-            pulled = await registry.PullImageAsync(reference, new Platform("linux", "amd64"), new StoreBlobSink(store.Blobs), null, cancellationToken).ConfigureAwait(false);
+            pulled = await registry.PullImageAsync(reference, platform, new StoreBlobSink(store.Blobs), null, cancellationToken).ConfigureAwait(false);
         }
         catch (RegistryException e)
         {
@@ -47,11 +50,11 @@ internal sealed class BaseImageResolver(ImageStore store, RegistryClient? regist
         }
 
         await store.AddAsync(top.Digest, [reference.WithDefaultTag()], cancellationToken).ConfigureAwait(false);
-        return await store.OpenImageAsync(top.Digest.ToString(), new Platform("linux", "amd64"), cancellationToken).ConfigureAwait(false);
+        return await store.OpenImageAsync(top.Digest.ToString(), platform, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The image the local store holds under <paramref name="name"/>, or null; never pulls.</summary>
-    public async Task<LocalImage?> TryOpenLocalAsync(string name, CancellationToken cancellationToken)
+    public async Task<LocalImage?> TryOpenLocalAsync(string name, Platform platform, CancellationToken cancellationToken)
     {
         if (await store.FindAsync(name, cancellationToken).ConfigureAwait(false) is null)
         {
@@ -60,7 +63,7 @@ internal sealed class BaseImageResolver(ImageStore store, RegistryClient? regist
 
         try
         {
-            return await store.OpenImageAsync(name, new Platform("linux", "amd64"), cancellationToken).ConfigureAwait(false);
+            return await store.OpenImageAsync(name, platform, cancellationToken).ConfigureAwait(false);
         }
         catch (ImageNotFoundException)
         {

@@ -23,6 +23,9 @@ public sealed record BuildEngineOptions
     /// <summary>How many independent stages build at once.</summary>
     public int MaxParallelStages { get; init; } = 2;
 
+    /// <summary>Where binfmt_misc is mounted: a RUN for a foreign platform needs an emulator registered there.</summary>
+    public string BinfmtDirectory { get; init; } = Planning.Emulators.BinfmtDirectory;
+
     public SnapshotKind Snapshots { get; init; } = SnapshotKind.Auto;
 
     /// <summary>

@@ -32,7 +32,7 @@ internal sealed class BuildLint(DockerfileSyntax syntax, BoundDockerfile dockerf
             foreach (var planned in session.Plan.Stages.Where(s => s.BaseStage is null && !known.ContainsKey(s.BaseName)))
             {
                 var name = session.Request.NamedContexts.TryGetValue(planned.BaseName, out var named) ? NamedContexts.ImageReference(named) : planned.BaseName;
-                if (name is not null && await resolver.TryOpenLocalAsync(name, cancellationToken).ConfigureAwait(false) is { } image)
+                if (name is not null && await resolver.TryOpenLocalAsync(name, session.Plan.TargetPlatform, cancellationToken).ConfigureAwait(false) is { } image)
                 {
                     known[planned.BaseName] = image.Config.Value;
                 }

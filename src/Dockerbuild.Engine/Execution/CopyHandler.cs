@@ -97,7 +97,7 @@ internal sealed class CopyHandler(BuildSession session, BaseImageResolver bases)
             var reference = session.Request.NamedContexts.TryGetValue(from, out var image) ? NamedContexts.ImageReference(image) ?? from : from;
             try
             {
-                var resolved = await bases.ResolveAsync(reference, session.Request.Pull, cancellationToken).ConfigureAwait(false);
+                var resolved = await bases.ResolveAsync(reference, session.Request.Pull, session.Plan.TargetPlatform, cancellationToken).ConfigureAwait(false);
                 (layers, diffIds) = (resolved.Layers, resolved.Config.Value.RootFs.DiffIds);
             }
             catch (BuildException e)

@@ -179,11 +179,27 @@ public sealed class ImageBuilder
             config = config with { Config = config.Config with { Labels = labels } };
         }
 
+        if (session.Plan.ExplicitPlatform)
+        {
+            // BuildKit's finalizeResultImage: an asked-for platform is the image's, whatever its base said.
+            var target = session.Plan.TargetPlatform;
+            var sameOsArch = config.Os == target.Os && config.Architecture == target.Architecture;
+            config = config with
+            {
+                Os = target.Os,
+                Architecture = target.Architecture,
+                Variant = target.Variant is not null || !sameOsArch ? target.Variant : config.Variant,
+                OsVersion = !sameOsArch ? null : config.OsVersion,
+            };
+        }
+
         config = config with { Created = session.SourceDateEpoch ?? config.History?.LastOrDefault()?.Created ?? session.Now() };
         var configBlob = await store.Blobs.WriteAsync(RawJson<ImageConfig>.Create(config), MediaTypes.OciConfig, cancellationToken).ConfigureAwait(false);
         var manifest = RawJson<ImageManifest>.Create(new ImageManifest(configBlob, final.Layers) { MediaType = MediaTypes.OciManifest });
         var manifestBlob = await store.Blobs.WriteAsync(manifest, MediaTypes.OciManifest, cancellationToken).ConfigureAwait(false);
         await store.AddAsync(manifestBlob.Digest, tags, cancellationToken).ConfigureAwait(false);
-        return new BuildResult(manifestBlob.Digest, configBlob.Digest, manifestBlob, config, tags) { SourceDateEpoch = session.SourceDateEpoch };
+        // As BuildKit's single-platform export, the manifest's descriptor names its platform (an OCI layout's index.json shows it).
+        var platform = new Platform(config.Os, config.Architecture) { Variant = config.Variant };
+        return new BuildResult(manifestBlob.Digest, configBlob.Digest, manifestBlob with { Platform = platform }, config, tags) { SourceDateEpoch = session.SourceDateEpoch };
     }
 }

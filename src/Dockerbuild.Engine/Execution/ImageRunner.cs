@@ -97,7 +97,7 @@ public sealed class ImageRunner
 
         var root = store.Blobs.Root;
         using var inUse = await StoreUseLock.AcquireSharedAsync(root, cancellationToken).ConfigureAwait(false);
-        var image = await new BaseImageResolver(store, options.Registry).ResolveAsync(request.Image, pull: false, cancellationToken).ConfigureAwait(false);
+        var image = await new BaseImageResolver(store, options.Registry).ResolveAsync(request.Image, pull: false, Planning.BuildPlanner.Native, cancellationToken).ConfigureAwait(false);
         var config = image.Config.Value;
         var args = Arguments(config.Config, request);
         var runtime = options.Runtime ?? new RuncRuntime();

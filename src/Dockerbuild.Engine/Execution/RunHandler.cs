@@ -23,6 +23,16 @@ internal sealed class RunHandler(BuildSession session, RunMountResolver mountRes
             throw new PlatformNotSupportedException("RUN needs Linux.");
         }
 
+        try
+        {
+            // A foreign platform's programs run through a binfmt_misc emulator (QEMU), transparently to runc, as in BuildKit.
+            Planning.Emulators.EnsureRunnable(state.Platform, session.Options.BinfmtDirectory);
+        }
+        catch (BuildException e)
+        {
+            throw new DockerfileException(run.Span, e.Message, e);
+        }
+
         var config = state.Config.Config;
         var privateDir = Path.Combine(session.WorkRoot, "run-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(privateDir);

@@ -294,7 +294,7 @@ internal sealed class RunMountResolver(BuildSession session, BaseImageResolver b
         var reference = session.Request.NamedContexts.TryGetValue(from, out var named) ? NamedContexts.ImageReference(named) ?? from : from;
         try
         {
-            return await bases.ResolveAsync(reference, session.Request.Pull, cancellationToken).ConfigureAwait(false);
+            return await bases.ResolveAsync(reference, session.Request.Pull, session.Plan.TargetPlatform, cancellationToken).ConfigureAwait(false);
         }
         catch (BuildException e)
         {

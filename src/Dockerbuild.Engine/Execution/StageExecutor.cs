@@ -159,12 +159,13 @@ internal sealed class StageExecutor(BuildSession session)
     private async Task<StageState> FromAsync(PlannedStage planned, CancellationToken cancellationToken)
     {
         var stage = planned.Stage;
-        if (stage.Platform is { } platform)
+        var platform = session.Plan.TargetPlatform;
+        if (stage.Platform is { } given)
         {
-            var expanded = SpanExpansion.Expand(stage.Span, () => session.Lexer.ProcessWord(platform, session.Plan.GlobalScope.Values).Result);
+            var expanded = SpanExpansion.Expand(stage.Span, () => session.Lexer.ProcessWord(given, session.Plan.GlobalScope.Values).Result);
             try
             {
-                BuildPlanner.CheckPlatform(expanded);
+                platform = BuildPlanner.TargetPlatform(expanded);
             }
             catch (BuildException e)
             {
@@ -177,23 +178,26 @@ internal sealed class StageExecutor(BuildSession session)
         string key;
         if (planned.BaseStage is { } baseStage)
         {
+            // As BuildKit's init(): a stage on another stage takes its platform, whatever its own FROM --platform says.
             var built = await session.StageResultAsync(baseStage.Index).ConfigureAwait(false);
-            (config, layers, key) = (built.Config, built.Layers, built.CacheKey);
+            (config, layers, key, platform) = (built.Config, built.Layers, built.CacheKey, built.Platform);
         }
         else if (string.Equals(planned.BaseName, "scratch", StringComparison.OrdinalIgnoreCase))
         {
-            (config, layers, key) = (EmptyConfig, [], CacheKey.Compute("", ["scratch", "linux/amd64"]));
+            // BuildKit builds scratch for the target platform, even under FROM --platform.
+            platform = session.Plan.TargetPlatform;
+            (config, layers, key) = (EmptyConfig(platform), [], CacheKey.Compute("", ["scratch", platform.ToString()]));
         }
         else if (LocalContext(planned.BaseName) is { } directory)
         {
-            (config, layers, key) = await LocalBaseAsync(stage, planned.BaseName, directory, cancellationToken).ConfigureAwait(false);
+            (config, layers, key) = await LocalBaseAsync(stage, planned.BaseName, directory, platform, cancellationToken).ConfigureAwait(false);
         }
         else
         {
             Oci.Storage.LocalImage image;
             try
             {
-                image = await bases.ResolveAsync(NamedImage(planned.BaseName), session.Request.Pull, cancellationToken).ConfigureAwait(false);
+                image = await bases.ResolveAsync(NamedImage(planned.BaseName), session.Request.Pull, platform, cancellationToken).ConfigureAwait(false);
             }
             catch (BuildException e)
             {
@@ -202,7 +206,8 @@ internal sealed class StageExecutor(BuildSession session)
 
             config = image.Config.Value;
             layers = [.. image.Layers.Select(l => l.MediaType == MediaTypes.DockerLayerGzip ? l with { MediaType = MediaTypes.OciLayerGzip } : l)];
-            key = CacheKey.Compute("", ["image", image.Manifest.Digest.ToString()]);
+            // The platform keeps amd64 and arm64 results apart even when a single-platform image stands in for both.
+            key = CacheKey.Compute("", ["image", image.Manifest.Digest.ToString(), .. PlatformPart(platform)]);
         }
 
         if (planned.BaseStage is null)
@@ -210,7 +215,7 @@ internal sealed class StageExecutor(BuildSession session)
             session.Lint?.RecordBase(planned.BaseName, config);
         }
 
-        return new StageState(config, layers, session.Plan.GlobalScope.EnterStage(ConfigEnvironment.Parse(config.Config.Env)), key);
+        return new StageState(config, layers, session.Plan.GlobalScope.EnterStage(ConfigEnvironment.Parse(config.Config.Env)), key) { Platform = platform };
     }
 
     private static async Task<Context.ISourceFileSystem> FromDirectoryAsync(Stage stage, string directory, CancellationToken cancellationToken)
@@ -225,14 +230,15 @@ internal sealed class StageExecutor(BuildSession session)
         }
     }
 
+    /// <summary>Native results keep the keys they had before foreign platforms were built; others name their platform.</summary>
+    private static string[] PlatformPart(Platform platform) => BuildPlanner.IsNative(platform) && platform.Variant is null ? [] : ["platform=" + platform];
+
     /// <summary>BuildKit's emptyImage: what scratch and a directory base start from (no inherited config).</summary>
-    private static ImageConfig EmptyConfig => new()
+    private static ImageConfig EmptyConfig(Platform platform) => new ImageConfig
     {
-        Os = "linux",
-        Architecture = "amd64",
         Config = new ContainerConfig { Env = ["PATH=" + RunHandler.DefaultPath] },
         RootFs = new RootFs(),
-    };
+    }.WithPlatform(platform);
 
     /// <summary>--build-context NAME=docker-image://REF replaces an image FROM names, as in BuildKit.</summary>
     private string NamedImage(string baseName) =>
@@ -248,7 +254,7 @@ internal sealed class StageExecutor(BuildSession session)
     /// directory is not written again. Its history entry comes first here; BuildKit's exporter appends
     /// the entries of layers without one at the end instead.
     /// </summary>
-    private async Task<(ImageConfig Config, IReadOnlyList<Descriptor> Layers, string Key)> LocalBaseAsync(Stage stage, string name, string directory, CancellationToken cancellationToken)
+    private async Task<(ImageConfig Config, IReadOnlyList<Descriptor> Layers, string Key)> LocalBaseAsync(Stage stage, string name, string directory, Platform platform, CancellationToken cancellationToken)
     {
         await using var plan = await session.Copier.PlanAsync(new Execution.Copy.CopyRequest
         {
@@ -258,13 +264,13 @@ internal sealed class StageExecutor(BuildSession session)
             SourceName = name,
             CreatedTime = session.Now(),
         }, cancellationToken).ConfigureAwait(false);
-        var key = CacheKey.Compute("", ["local", plan.InputDigest, EpochPart]);
+        var key = CacheKey.Compute("", ["local", plan.InputDigest, EpochPart, .. PlatformPart(platform)]);
         if (await session.Cache.TryGetAsync(key, cancellationToken).ConfigureAwait(false) is { } cached)
         {
             return (cached.Config, cached.Layers, key);
         }
 
-        var empty = new StageState(EmptyConfig, [], session.Plan.GlobalScope.EnterStage([]), "");
+        var empty = new StageState(EmptyConfig(platform), [], session.Plan.GlobalScope.EnterStage([]), "") { Platform = platform };
         var history = new History { Created = session.Now(), CreatedBy = "local source for " + name, Comment = "buildkit.exporter.image.v0" };
         var built = await session.Committer.CommitAsync(empty, plan.Entries, history, unpack: false, cancellationToken).ConfigureAwait(false);
         await session.Cache.StoreAsync(key, new CachedStep(built.Config, built.Layers), cancellationToken).ConfigureAwait(false);

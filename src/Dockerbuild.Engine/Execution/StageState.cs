@@ -12,4 +12,7 @@ public sealed record StageState(ImageConfig Config, IReadOnlyList<Descriptor> La
 {
     /// <summary>Whether CMD was set in this stage (ENTRYPOINT then keeps it, else resets the inherited one).</summary>
     public bool CmdSet { get; init; }
+
+    /// <summary>The platform the stage is built for (FROM --platform, its base stage's, else the target); RUN executes for it.</summary>
+    public Platform Platform { get; init; } = Planning.BuildPlanner.Native;
 }

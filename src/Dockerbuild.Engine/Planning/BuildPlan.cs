@@ -8,5 +8,11 @@ namespace Dockerbuild.Engine.Planning;
 /// <param name="Target">The stage whose result is the image.</param>
 public sealed record BuildPlan(BoundDockerfile Dockerfile, IReadOnlyList<PlannedStage> Stages, PlannedStage Target, BuildArgScope GlobalScope)
 {
+    /// <summary>What the image is for: <c>--platform</c>, normalized, else the native platform.</summary>
+    public Oci.Platform TargetPlatform { get; init; } = BuildPlanner.Native;
+
+    /// <summary>Whether <c>--platform</c> was given; BuildKit then stamps its os/architecture/variant on the image config.</summary>
+    public bool ExplicitPlatform { get; init; }
+
     public PlannedStage Get(int stageIndex) => Stages.First(s => s.Stage.Index == stageIndex);
 }

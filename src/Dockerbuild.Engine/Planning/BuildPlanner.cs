@@ -17,9 +17,10 @@ public static class BuildPlanner
     {
         ArgumentNullException.ThrowIfNull(dockerfile);
         ArgumentNullException.ThrowIfNull(request);
-        CheckPlatform(request.Platform);
+        var targetPlatform = TargetPlatform(request.Platform);
 
-        var global = BuildArgScope.Create(request.BuildArgs, new ShellLexer(dockerfile.EscapeToken), NativePlatform, request.Platform);
+        // BuildKit's platform ARGs carry the normalized target (linux/aarch64 gives TARGETARCH=arm64); BUILDPLATFORM stays native.
+        var global = BuildArgScope.Create(request.BuildArgs, new ShellLexer(dockerfile.EscapeToken), NativePlatform, targetPlatform.ToString());
         foreach (var arg in dockerfile.GlobalArgs)
         {
             foreach (var declaration in arg.Args)
@@ -79,29 +80,51 @@ public static class BuildPlanner
         // Dependencies always come earlier in the file, so file order is a dependency order.
         var stages = needed.Select(i => planned[i]).ToList();
         CheckEntitlements(stages, request);
-        return new BuildPlan(dockerfile, stages, planned[target.Index], global);
+        return new BuildPlan(dockerfile, stages, planned[target.Index], global)
+        {
+            TargetPlatform = targetPlatform,
+            ExplicitPlatform = !string.IsNullOrEmpty(request.Platform),
+        };
     }
 
-    /// <summary>Only the build machine's platform is built; the error says whether an emulator is registered.</summary>
-    public static void CheckPlatform(string? platform) => CheckPlatform(platform, Emulators.BinfmtDirectory);
+    /// <summary>
+    /// Checks a <c>--platform</c> or <c>FROM --platform</c> value: a Linux platform, any architecture. Whether
+    /// a foreign one can run RUN steps is checked when one runs (<see cref="Emulators.EnsureRunnable"/>), so
+    /// stages that only copy, or that run on <c>$BUILDPLATFORM</c>, build without emulation, as in BuildKit.
+    /// </summary>
+    public static void CheckPlatform(string? platform) => TargetPlatform(platform);
 
-    internal static void CheckPlatform(string? platform, string binfmtDirectory)
+    /// <summary>The platform <paramref name="platform"/> names, normalized as containerd does; the native one when empty.</summary>
+    public static Oci.Platform TargetPlatform(string? platform)
     {
-        if (platform is null || platform.Length == 0)
+        if (string.IsNullOrEmpty(platform))
         {
-            return;
+            return Native;
         }
 
-        var parsed = Oci.Platform.Parse(platform).Normalize();
-        if (parsed.Os != "linux" || parsed.Architecture != "amd64")
+        Oci.Platform parsed;
+        try
         {
-            var emulator = parsed.Os == "linux" ? Emulators.Registered(parsed.Architecture, binfmtDirectory) : null;
-            throw new BuildException(parsed.Os != "linux"
-                ? $"platform {platform} is not supported: only {NativePlatform} builds natively"
-                : emulator is null
-                ? $"platform {platform} is not supported: only {NativePlatform} builds natively and no emulator for {parsed.Architecture} is registered in {binfmtDirectory} (qemu-user-static with binfmt-support registers one)"
-                : $"platform {platform} is not supported: {emulator} is registered in {binfmtDirectory}, but dockerbuild builds only {NativePlatform}, natively");
+            parsed = Oci.Platform.Parse(platform);
         }
+        catch (FormatException e)
+        {
+            throw new BuildException($"invalid platform \"{platform}\": {e.Message}", e);
+        }
+
+        return parsed.Os == "linux"
+            ? parsed
+            : throw new BuildException($"platform {platform} is not supported: only linux images are built ({NativePlatform} natively, other architectures through an emulator)");
+    }
+
+    /// <summary>The machine's own platform, whose programs run without emulation.</summary>
+    public static Oci.Platform Native { get; } = Oci.Platform.Parse(NativePlatform);
+
+    public static bool IsNative(Oci.Platform platform)
+    {
+        ArgumentNullException.ThrowIfNull(platform);
+        var normalized = platform.Normalize();
+        return normalized.Os == Native.Os && normalized.Architecture == Native.Architecture;
     }
 
     /// <summary>

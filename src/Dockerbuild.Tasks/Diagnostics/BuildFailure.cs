@@ -41,8 +41,11 @@ internal sealed record BuildFailure(string Code, DiagnosticLocation Location, st
                 return new(DiagnosticCodes.RunFailed, DiagnosticLocation.Of(run.Span), message);
             case DockerfileException { InnerException: null } invalid:
                 return new(DiagnosticCodes.InvalidDockerfile, DiagnosticLocation.Of(invalid.Span), invalid.Reason);
+            case DockerfileException located when NamesMissingImage(located):
+                // FROM (or COPY --from) names an image that neither the store nor its registry has.
+                return new(DiagnosticCodes.BaseImageNotFound, DiagnosticLocation.Of(located.Span), located.Reason);
             case DockerfileException located:
-                // A failure at a known line (FROM could not resolve its image ...): the cause's code, the line's location.
+                // A failure at a known line (FROM could not reach its registry ...): the cause's code, the line's location.
                 var cause = Map(located.InnerException!, located.Span, dockerfile);
                 return cause is null
                     ? new(DiagnosticCodes.StepFailed, DiagnosticLocation.Of(located.Span), located.Reason)
@@ -74,6 +77,19 @@ internal sealed record BuildFailure(string Code, DiagnosticLocation Location, st
             default:
                 return null;
         }
+    }
+
+    private static bool NamesMissingImage(Exception exception)
+    {
+        for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is ImageNotFoundException or RegistryNotFoundException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The engine's message without its <c>file:line:</c> prefix, which MSBuild's location replaces.</summary>

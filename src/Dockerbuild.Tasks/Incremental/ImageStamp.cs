@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Dockerbuild.Dockerfile.Instructions;
-using Dockerbuild.Dockerfile.Syntax;
 using Dockerbuild.Engine.Context;
 using Dockerbuild.Engine.Planning;
 using Dockerbuild.Oci.Layers;
@@ -45,11 +44,9 @@ internal sealed record ImageStamp(string Key, string ManifestDigest, string Conf
     /// Images the build will pull read "missing" until then; the stamp written after the build records
     /// them as pulled, so the next build with the same inputs is skipped.
     /// </summary>
-    public static async Task<IReadOnlyList<string>> BasesAsync(BuildRequest request, ImageStore store, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<string>> BasesAsync(BoundDockerfile dockerfile, BuildRequest request, ImageStore store, CancellationToken cancellationToken)
     {
-        var path = request.ResolveDockerfilePath();
-        var syntax = DockerfileParser.Parse(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false), Path.GetFileName(path));
-        var plan = BuildPlanner.Plan(DockerfileBinder.Bind(syntax), request);
+        var plan = BuildPlanner.Plan(dockerfile, request);
         var bases = new List<string>();
         foreach (var name in plan.Stages.Where(s => s.BaseStage is null).Select(s => s.BaseName).Distinct(StringComparer.Ordinal))
         {
@@ -93,6 +90,12 @@ internal sealed record ImageStamp(string Key, string ManifestDigest, string Conf
             {
                 Add($"{name}:{key}={value}");
             }
+        }
+
+        // A secret's source counts, never its value (BuildKit keeps secrets out of cache keys as well).
+        foreach (var secret in request.Secrets.OrderBy(s => s.Id, StringComparer.Ordinal))
+        {
+            Add($"secret:{secret.Id}={secret.EnvironmentVariable}|{secret.FilePath}");
         }
 
         foreach (var part in request.Tags.Concat(request.Outputs).Concat(outputs))

@@ -32,6 +32,9 @@ internal sealed class BuildFixture : IDisposable
     /// <summary>Where FROM pulls bases missing from <see cref="Store"/>; none by default.</summary>
     public Oci.Registry.RegistryClient? Registry { get; set; }
 
+    /// <summary>Where RUN for a foreign platform looks for emulators; the kernel's by default.</summary>
+    public string? BinfmtDirectory { get; set; }
+
     /// <param name="withBusybox">Put busybox:test in the store (false: an empty store, for pulls).</param>
     public static async Task<BuildFixture> CreateAsync(bool withBusybox = true)
     {
@@ -55,7 +58,7 @@ internal sealed class BuildFixture : IDisposable
         await File.WriteAllTextAsync(Path.Combine(Context, "Dockerfile"), dockerfile);
         var request = new BuildRequest { ContextDirectory = Context };
         request = configure?.Invoke(request) ?? request;
-        var builder = new ImageBuilder(Store, new BuildEngineOptions { Progress = new SyncProgress(Events), Registry = Registry, Snapshots = Snapshots });
+        var builder = new ImageBuilder(Store, new BuildEngineOptions { Progress = new SyncProgress(Events), Registry = Registry, Snapshots = Snapshots, BinfmtDirectory = BinfmtDirectory ?? Dockerbuild.Engine.Planning.Emulators.BinfmtDirectory });
         try
         {
             return await builder.BuildAsync(request, CancellationToken.None);

@@ -13,9 +13,12 @@ internal static class BusyboxImage
 {
     public const string Name = "busybox:test";
 
-    public static async Task<Digest> AddAsync(ImageStore store, string scratchDirectory)
+    public static Task<Digest> AddAsync(ImageStore store, string scratchDirectory) =>
+        AddAsync(store, BusyboxRootfs.Create(Path.Combine(scratchDirectory, "busybox-rootfs")), Name, new Platform("linux", "amd64"));
+
+    /// <summary>An image of <paramref name="rootfs"/> for <paramref name="platform"/>, tagged <paramref name="name"/>.</summary>
+    public static async Task<Digest> AddAsync(ImageStore store, string rootfs, string name, Platform platform)
     {
-        var rootfs = BusyboxRootfs.Create(Path.Combine(scratchDirectory, "busybox-rootfs"));
         var entries = DirectoryLayerSource.Scan(rootfs, new DirectoryScanOptions { Uid = 0, Gid = 0 });
         var writer = store.Blobs.CreateWriter();
         LayerDescriptorInfo info;
@@ -29,16 +32,14 @@ internal static class BusyboxImage
         var config = new ImageConfig
         {
             Created = DateTimeOffset.UnixEpoch,
-            Os = "linux",
-            Architecture = "amd64",
             Config = new ContainerConfig { Env = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"], Cmd = ["sh"] },
             RootFs = new RootFs { DiffIds = [info.DiffId] },
             History = [new History { Created = DateTimeOffset.UnixEpoch, CreatedBy = "busybox-static rootfs" }],
-        };
+        }.WithPlatform(platform);
         var configBlob = await store.Blobs.WriteAsync(RawJson<ImageConfig>.Create(config), MediaTypes.OciConfig);
         var manifest = await store.Blobs.WriteAsync(
             RawJson<ImageManifest>.Create(new ImageManifest(configBlob, [layer]) { MediaType = MediaTypes.OciManifest }), MediaTypes.OciManifest);
-        await store.AddAsync(manifest.Digest, [ImageReference.Parse(Name)]);
+        await store.AddAsync(manifest.Digest, [ImageReference.Parse(name)]);
         return manifest.Digest;
     }
 }

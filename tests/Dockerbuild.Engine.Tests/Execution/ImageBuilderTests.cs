@@ -198,15 +198,23 @@ public sealed class ImageBuilderTests
     }
 
     [Fact]
-    public async Task PlatformOtherThanAmd64IsAClearError()
+    public async Task AForeignPlatformWithoutAnEmulatorFailsAtItsFirstRun()
     {
         using var f = await BuildFixture.CreateAsync();
-        var error = await Assert.ThrowsAsync<BuildException>(() => f.BuildAsync("FROM busybox:test\n", r => r with { Platform = "linux/arm64" }));
-        Assert.Contains("linux/arm64 is not supported", error.Message, StringComparison.Ordinal);
+        using var binfmt = new Dockerbuild.Testing.TempDirectory("dockerbuild-binfmt-");
+        f.BinfmtDirectory = binfmt.Path;
+
+        // No RUN, no emulation needed: BuildKit stamps the asked-for platform on the image.
+        var copied = await f.BuildAsync("FROM busybox:test\nCOPY Dockerfile /\n", r => r with { Platform = "linux/arm64" });
+        Assert.Equal("arm64", copied.Config.Architecture);
+
+        var error = await Assert.ThrowsAsync<Dockerbuild.Dockerfile.DockerfileException>(() => f.BuildAsync("FROM busybox:test\nRUN true\n", r => r with { Platform = "linux/arm64" }));
+        Assert.StartsWith("Dockerfile:2", error.Message, StringComparison.Ordinal);
+        Assert.Contains("platform linux/arm64 is not supported: only linux/amd64 builds natively and no emulator for arm64 is registered", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task FromPlatformIsExpandedAndOnlyTheNativePlatformIsBuilt()
+    public async Task FromPlatformIsExpandedAndAForeignOneNeedsAnEmulator()
     {
         using var f = await BuildFixture.CreateAsync();
         var result = await f.BuildAsync("FROM --platform=$BUILDPLATFORM busybox:test\nARG TARGETPLATFORM\nRUN echo $TARGETPLATFORM > /p\n");
@@ -214,8 +222,10 @@ public sealed class ImageBuilderTests
         Assert.Equal("linux/amd64\n", await File.ReadAllTextAsync(Path.Combine(rootfs, "p"), TestContext.Current.CancellationToken));
         Assert.Equal("amd64", result.Config.Architecture);
 
-        var error = await Assert.ThrowsAsync<Dockerbuild.Dockerfile.DockerfileException>(() => f.BuildAsync("FROM busybox:test\nFROM --platform=linux/arm64 busybox:test AS other\n"));
-        Assert.StartsWith("Dockerfile:2", error.Message, StringComparison.Ordinal);
+        using var binfmt = new Dockerbuild.Testing.TempDirectory("dockerbuild-binfmt-");
+        f.BinfmtDirectory = binfmt.Path;
+        var error = await Assert.ThrowsAsync<Dockerbuild.Dockerfile.DockerfileException>(() => f.BuildAsync("FROM busybox:test\nFROM --platform=linux/arm64 busybox:test AS other\nRUN true\n"));
+        Assert.StartsWith("Dockerfile:3", error.Message, StringComparison.Ordinal);
         Assert.Contains("linux/arm64 is not supported", error.Message, StringComparison.Ordinal);
     }
 }

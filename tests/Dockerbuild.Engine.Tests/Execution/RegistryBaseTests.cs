@@ -32,6 +32,40 @@ public sealed class RegistryBaseTests
     }
 
     /// <summary>
+    /// FROM an index takes the manifest of the build's platform, as BuildKit resolves a base for the stage's
+    /// platform; a second platform of the same tag is pulled beside the first.
+    /// </summary>
+    [Fact]
+    public async Task EachPlatformTakesItsOwnManifestFromTheBasesIndex()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var registry = await RegistryServer.StartAsync(cancellationToken: ct);
+        using var client = new RegistryClient(new RegistryClientOptions { CertificatesDirectory = registry.CertsDirectory });
+        using (var source = await BuildFixture.CreateAsync(withBusybox: false))
+        {
+            var children = new List<Descriptor>();
+            foreach (var architecture in (string[])["amd64", "arm64"])
+            {
+                // COPY runs nothing, so an arm64 image is made without an emulator.
+                await File.WriteAllTextAsync(Path.Combine(source.Context, "which"), architecture, ct);
+                children.Add((await source.BuildAsync("FROM scratch\nCOPY which /\n", r => r with { Platform = "linux/" + architecture })).Manifest);
+            }
+
+            var index = RawJson<ImageIndex>.Create(new ImageIndex(children) { MediaType = MediaTypes.OciIndex });
+            await client.PushImageAsync(ImageReference.Parse($"{registry.Host}/base/multi"), ["1"], new RegistryManifest(MediaTypes.OciIndex, index.Bytes), source.Store.Blobs, null, null, ct);
+        }
+
+        using var f = await BuildFixture.CreateAsync(withBusybox: false);
+        f.Registry = client;
+        foreach (var architecture in (string[])["arm64", "amd64"])
+        {
+            var result = await f.BuildAsync($"FROM {registry.Host}/base/multi:1\n", r => r with { Platform = "linux/" + architecture });
+            Assert.Equal(architecture, result.Config.Architecture);
+            Assert.Equal(architecture, await File.ReadAllTextAsync(Path.Combine(await f.ExtractAsync(result), "which"), ct));
+        }
+    }
+
+    /// <summary>
     /// --pull resolves a registry base again even when the store has the tag (BuildKit's
     /// ResolveModeForcePull); without it the local image is used, even when the registry moved on.
     /// </summary>

@@ -54,7 +54,7 @@ public sealed class BuildPlannerTests
     {
         var error = Assert.Throws<BuildException>(() => Plan("FROM scratch\n", new BuildRequest { ContextDirectory = ".", Platform = "windows/amd64" }));
 
-        Assert.Equal("platform windows/amd64 is not supported: only linux/amd64 builds natively", error.Message);
+        Assert.Equal("platform windows/amd64 is not supported: only linux images are built (linux/amd64 natively, other architectures through an emulator)", error.Message);
     }
 
     [Fact]
@@ -66,21 +66,48 @@ public sealed class BuildPlannerTests
     }
 
     [Fact]
-    public void NativePlatformsPassAndOthersSayWhetherAnEmulatorIsRegistered()
+    public void PlatformsAreNormalizedAndOnlyLinuxIsBuilt()
+    {
+        Assert.Equal("linux/amd64", BuildPlanner.TargetPlatform(null).ToString());
+        Assert.Equal("linux/amd64", BuildPlanner.TargetPlatform("linux/x86_64").ToString()); // as containerd's platforms package
+        Assert.Equal("linux/arm64", BuildPlanner.TargetPlatform("linux/arm64/v8").ToString());
+        Assert.Equal("linux/arm/v7", BuildPlanner.TargetPlatform("linux/arm").ToString());
+        Assert.Throws<BuildException>(() => BuildPlanner.TargetPlatform("linux//"));
+    }
+
+    // Debian qemu-user-static's registrations, as /proc/sys/fs/binfmt_misc shows them once written to register.
+    private const string Aarch64 = "interpreter /usr/libexec/qemu-binfmt/aarch64-binfmt-P\noffset 0\nmagic 7f454c460201010000000000000000000200b700\nmask ffffffffffffff00fffffffffffffffffeffffff\n";
+    private const string Riscv64 = "interpreter /usr/libexec/qemu-binfmt/riscv64-binfmt-P\noffset 0\nmagic 7f454c460201010000000000000000000200f300\nmask ffffffffffffff00fffffffffffffffffeffffff\n";
+
+    [Fact]
+    public void ARunForAForeignPlatformNeedsAnEnabledEmulatorWithTheFixBinaryFlag()
     {
         using var binfmt = new Dockerbuild.Testing.TempDirectory("dockerbuild-binfmt-");
-        BuildPlanner.CheckPlatform("linux/amd64", binfmt.Path);
-        BuildPlanner.CheckPlatform("linux/x86_64", binfmt.Path); // normalized as containerd's platforms package does
+        Emulators.EnsureRunnable(Oci.Platform.Parse("linux/amd64"), binfmt.Path);
 
-        var none = Assert.Throws<BuildException>(() => BuildPlanner.CheckPlatform("linux/arm64", binfmt.Path));
+        var none = Assert.Throws<BuildException>(() => Emulators.EnsureRunnable(Oci.Platform.Parse("linux/arm64"), binfmt.Path));
         Assert.Contains("linux/arm64 is not supported", none.Message, StringComparison.Ordinal);
         Assert.Contains("no emulator for arm64 is registered", none.Message, StringComparison.Ordinal);
 
-        // binfmt_misc's entry format: the first line says whether the handler is enabled.
-        File.WriteAllText(binfmt.Combine("qemu-aarch64"), "enabled\ninterpreter /usr/bin/qemu-aarch64-static\nflags: F\n");
-        File.WriteAllText(binfmt.Combine("qemu-riscv64"), "disabled\ninterpreter /usr/bin/qemu-riscv64-static\n");
-        var registered = Assert.Throws<BuildException>(() => BuildPlanner.CheckPlatform("linux/arm64/v8", binfmt.Path));
-        Assert.Contains("qemu-aarch64 is registered", registered.Message, StringComparison.Ordinal);
-        Assert.Contains("no emulator for riscv64", Assert.Throws<BuildException>(() => BuildPlanner.CheckPlatform("linux/riscv64", binfmt.Path)).Message, StringComparison.Ordinal);
+        // Matched by ELF magic, not by name; a disabled entry or another architecture's does not count.
+        File.WriteAllText(binfmt.Combine("status"), "enabled\n");
+        File.WriteAllText(binfmt.Combine("arm-emulator"), "disabled\n" + Aarch64 + "flags: POF\n");
+        File.WriteAllText(binfmt.Combine("qemu-riscv64"), "enabled\n" + Riscv64 + "flags: POF\n");
+        Assert.Throws<BuildException>(() => Emulators.EnsureRunnable(Oci.Platform.Parse("linux/arm64"), binfmt.Path));
+        Emulators.EnsureRunnable(Oci.Platform.Parse("linux/riscv64"), binfmt.Path);
+
+        // Without F the kernel would look for the interpreter inside the build's root filesystem.
+        File.WriteAllText(binfmt.Combine("arm-emulator"), "enabled\n" + Aarch64 + "flags: PO\n");
+        var withoutF = Assert.Throws<BuildException>(() => Emulators.EnsureRunnable(Oci.Platform.Parse("linux/arm64/v8"), binfmt.Path));
+        Assert.Contains("arm-emulator is registered", withoutF.Message, StringComparison.Ordinal);
+        Assert.Contains("without the F flag", withoutF.Message, StringComparison.Ordinal);
+
+        File.WriteAllText(binfmt.Combine("arm-emulator"), "enabled\n" + Aarch64 + "flags: POF\n");
+        Emulators.EnsureRunnable(Oci.Platform.Parse("linux/arm64"), binfmt.Path);
+        Assert.Equal("arm-emulator", Emulators.Find(Oci.Platform.Parse("linux/arm64"), binfmt.Path)?.Name);
+
+        // binfmt_misc switched off as a whole runs nothing.
+        File.WriteAllText(binfmt.Combine("status"), "disabled\n");
+        Assert.Null(Emulators.Find(Oci.Platform.Parse("linux/arm64"), binfmt.Path));
     }
 }

@@ -17,6 +17,9 @@ public sealed class PackageFeed : IAsyncLifetime
     /// <summary>NUGET_PACKAGES for every dotnet the tests run.</summary>
     public string PackagesCache => Path.Combine(root, "packages");
 
+    /// <summary>The packed .nupkg.</summary>
+    public string Package => Path.Combine(Directory, $"Dockerbuild.{Version}.nupkg");
+
     public string Version { get; } = $"0.0.0-test.{DateTime.UtcNow:yyyyMMddHHmmss}.{Guid.NewGuid().ToString("N")[..8]}";
 
     /// <summary>
@@ -47,7 +50,7 @@ public sealed class PackageFeed : IAsyncLifetime
         var result = await DotnetProcess.RunAsync(root, DotnetProcess.Environment(PackagesCache),
             "pack", project, "-c", Metadata("DockerbuildConfiguration"), "--no-build", "-o", Directory, $"-p:Version={Version}", "-nodeReuse:false");
         Assert.True(result.ExitCode == 0, "dotnet pack failed:\n" + result.Output);
-        Assert.True(File.Exists(Path.Combine(Directory, $"Dockerbuild.{Version}.nupkg")), "no package was written:\n" + result.Output);
+        Assert.True(File.Exists(Package), "no package was written:\n" + result.Output);
     }
 
     public ValueTask DisposeAsync()

@@ -20,6 +20,30 @@ namespace Dockerbuild.Tasks.Tests.EndToEnd;
 public sealed class PackageTests(PackageFeed feed) : IClassFixture<PackageFeed>
 {
     [Fact]
+    public void ThePackageHoldsTheTargetsAndTheTaskAssemblyWithOnlyWhatItLoads()
+    {
+        using var package = ZipFile.OpenRead(feed.Package);
+        var files = package.Entries.Select(e => e.FullName)
+            .Where(f => !f.StartsWith("_rels/", StringComparison.Ordinal) && !f.StartsWith("package/", StringComparison.Ordinal) && f != "[Content_Types].xml")
+            .Order(StringComparer.Ordinal);
+
+        // No lib/ (nothing compiles against it), no MSBuild assemblies (the host's), no buildTransitive/
+        // (the image is the referencing project's only).
+        Assert.Equal(
+            [
+                "Dockerbuild.nuspec", "README.md", "build/Dockerbuild.props", "build/Dockerbuild.targets",
+                "tasks/net10.0/Dockerbuild.Dockerfile.dll", "tasks/net10.0/Dockerbuild.Engine.dll", "tasks/net10.0/Dockerbuild.Oci.dll",
+                "tasks/net10.0/Dockerbuild.Tasks.deps.json", "tasks/net10.0/Dockerbuild.Tasks.dll",
+                "tasks/net10.0/Pidgin.dll", "tasks/net10.0/ZstdSharp.dll",
+            ],
+            files);
+        using var nuspec = new StreamReader(package.GetEntry("Dockerbuild.nuspec")!.Open());
+        var text = nuspec.ReadToEnd();
+        Assert.Contains("<developmentDependency>true</developmentDependency>", text);
+        Assert.DoesNotContain("<dependencies", text);
+    }
+
+    [Fact]
     public async Task PublishBuildsThePublishOutputIntoAnImagePushesItWithDockersCredentialsAndSkipsAnUnchangedProject()
     {
         Require.Executable("runc", "runc");
@@ -56,6 +80,11 @@ public sealed class PackageTests(PackageFeed feed) : IClassFixture<PackageFeed>
         var auth = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{registry.Username}:{registry.Password}"));
         await File.WriteAllTextAsync(Path.Combine(project.DockerConfig, "config.json"), new System.Text.Json.Nodes.JsonObject { ["auths"] = new System.Text.Json.Nodes.JsonObject { [registry.Host] = new System.Text.Json.Nodes.JsonObject { ["auth"] = auth } } }.ToJsonString(), cancellationToken);
         var binlog = Path.Combine(project.Root, "publish.binlog");
+        // Credentials in the environment (for another registry, so docker's config serves this push) stay out of logs too.
+        var environmentSecret = "env-secret-" + Guid.NewGuid().ToString("N");
+        project.Environment["DOCKERBUILD_REGISTRY"] = "registry.invalid:5000";
+        project.Environment["DOCKERBUILD_REGISTRY_USER"] = "someone";
+        project.Environment["DOCKERBUILD_REGISTRY_PASSWORD"] = environmentSecret;
 
         var (exitCode, output) = await project.PublishAsync($"-bl:{binlog}");
 
@@ -112,7 +141,9 @@ public sealed class PackageTests(PackageFeed feed) : IClassFixture<PackageFeed>
         Assert.Contains("DockerfileBuild", logged);
         Assert.DoesNotContain(registry.Password, logged);
         Assert.DoesNotContain(auth, logged);
+        Assert.DoesNotContain(environmentSecret, logged);
         Assert.DoesNotContain(registry.Password, output);
+        Assert.DoesNotContain(environmentSecret, output);
 
         // Nothing changed: the image build is skipped entirely, its outputs still set.
         var (again, againOutput) = await project.PublishAsync();

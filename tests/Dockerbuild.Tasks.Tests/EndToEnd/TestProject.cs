@@ -72,12 +72,20 @@ internal sealed class TestProject : IDisposable
     public Task<(int ExitCode, string Output)> BuildAsync(params string[] arguments) =>
         DotnetAsync(["build", "-nodeReuse:false", "-tl:off", "-v:n", .. arguments]);
 
+    /// <summary>More environment variables for the dotnet commands.</summary>
+    public Dictionary<string, string?> Environment { get; } = [];
+
     /// <summary>Any dotnet command in the project directory, with the project's store and docker config.</summary>
     public Task<(int ExitCode, string Output)> DotnetAsync(string[] arguments, Action<string, System.Diagnostics.Process>? onLine = null)
     {
         var environment = DotnetProcess.Environment(feed.PackagesCache);
         environment["DOCKERBUILD_ROOT"] = Store;
         environment["DOCKER_CONFIG"] = DockerConfig;
+        foreach (var (name, value) in Environment)
+        {
+            environment[name] = value;
+        }
+
         return DotnetProcess.RunAsync(ProjectDirectory, environment, onLine, arguments);
     }
 

@@ -59,7 +59,8 @@ public sealed class ImageStampTests
             NamedContexts = new Dictionary<string, string> { ["named"] = temp.Path },
         };
 
-        var bases = await ImageStamp.BasesAsync(request, store, TestContext.Current.CancellationToken);
+        var bound = Dockerbuild.Dockerfile.Instructions.DockerfileBinder.Bind(Dockerbuild.Dockerfile.Syntax.DockerfileParser.Parse(File.ReadAllText(temp.Combine("Dockerfile")), "Dockerfile"));
+        var bases = await ImageStamp.BasesAsync(bound, request, store, TestContext.Current.CancellationToken);
 
         // Stages, scratch and named contexts are not images of the store; stages the target does not need do not count.
         Assert.Equal(["example.com/base:1=missing"], bases);
