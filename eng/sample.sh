@@ -11,8 +11,9 @@
 #      the publish builds the image from the sample's Dockerfile, RUN included, into the local store;
 #   5. `dockerbuild run --rm` of the image; the web sample is started, asked with curl, and stopped.
 #
-# The store is $DOCKERBUILD_ROOT (default ~/.local/share/dockerbuild). With --cli, steps 3-4 are
-# instead `dotnet publish` + `dockerbuild build --build-context publish=DIR --build-arg BASE_IMAGE=...`.
+# The store is $DOCKERBUILD_ROOT (default ~/.local/share/dockerbuild). With --cli, step 4 is instead
+# `dotnet publish -p:EnableDockerbuild=false` (the package turned off) followed by
+# `dockerbuild build --build-context publish=DIR --build-arg BASE_IMAGE=...`.
 #
 # Usage: eng/sample.sh [console|web] [--cli]
 set -euo pipefail
@@ -35,8 +36,6 @@ case "$sample" in
   web) project=WebApi ;;
 esac
 image=$(echo "$project" | tr '[:upper:]' '[:lower:]')   # the package's default ContainerRepository
-tasks_project=src/Dockerbuild.Tasks/Dockerbuild.Tasks.csproj
-[ "$mode" = cli ] || [ -f "$tasks_project" ] || mode=cli
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
 step "Installing system packages (eng/install-deps.sh)"
@@ -49,19 +48,20 @@ echo "FROM $base"
 
 out=artifacts/samples
 mkdir -p "$out"
-if [ "$mode" = package ]; then
-  step "Packing the Dockerbuild package into artifacts/packages (eng/pack.sh)"
-  version=$(bash eng/pack.sh | sed -n 's/^version=//p')
-  # A private package folder: each run's version is restored afresh, old ones are dropped.
-  export NUGET_PACKAGES=$root/$out/nuget-packages
-  rm -rf "$NUGET_PACKAGES/dockerbuild"
+step "Packing the Dockerbuild package into artifacts/packages (eng/pack.sh)"
+version=$(bash eng/pack.sh | sed -n 's/^version=//p')
+# A private package folder: each run's version is restored afresh, old ones are dropped.
+export NUGET_PACKAGES=$root/$out/nuget-packages
+rm -rf "$NUGET_PACKAGES/dockerbuild"
 
+if [ "$mode" = package ]; then
   step "dotnet publish samples/$project (the publish builds the image $image:latest)"
   # At a terminal, MSBuild's terminal logger shows the image build's current step; -v:n lists them all.
   dotnet publish "samples/$project" -c Release -nologo -p:DockerbuildVersion="$version" -p:BaseImage="$base"
 else
-  step "dotnet publish samples/$project"
-  dotnet publish "samples/$project" -c Release -nologo -tl:off -v quiet -o "$out/$project/publish"
+  step "dotnet publish samples/$project -p:EnableDockerbuild=false"
+  dotnet publish "samples/$project" -c Release -nologo -p:DockerbuildVersion="$version" -p:EnableDockerbuild=false \
+    -o "$out/$project/publish"
 
   step "dockerbuild build samples/$project -t $image (the publish output as the build context 'publish')"
   "${dockerbuild[@]}" build --progress=plain -t "$image" \

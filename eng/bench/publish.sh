@@ -8,15 +8,17 @@
 # tools do comparable work: compile and publish, one new app layer, a config and a manifest pushed.
 #
 # Each run changes one source line in both projects (the same line) and publishes each, alternating
-# which goes first; medians are reported with the ratio ours/SDK (goal: at most 1.0). Then a publish
+# which goes first; medians are reported with the ratio ours/SDK (goal: at most 1.0), and the same for
+# the image part alone (MSBuild's own target times: ours DockerfileCheck + DockerBuild, the SDK's
+# PublishContainer), which compile and publish times, shared and noisy, do not blur. Then a publish
 # of ours with no change at all, beside a plain publish with the package disabled: the image build is
 # skipped, so the two take about the same time.
 #
 # With --cli (or before the package exists), ours is `dotnet publish` followed by the dockerbuild CLI
 # (`dockerbuild build --push --build-context publish=DIR`), published for this machine (ReadyToRun).
 #
+# Ours is packed by eng/pack.sh, as it ships (task assemblies ReadyToRun-compiled).
 # --keep leaves the projects, feed and store in the work directory (the registry is stopped).
-# Ours is packed by eng/pack.sh, as it ships: task assemblies ReadyToRun-compiled.
 #
 # Usage: eng/bench/publish.sh [--runs N] [--cli] [--keep]
 set -euo pipefail
