@@ -13,11 +13,13 @@ public static class LayerTarWriter
 {
     private const int CopyBufferSize = 128 * 1024;
 
+    /// <param name="entryStarting">Called with each entry's name before its header is written (where a compressor may cut).</param>
     public static async Task WriteAsync(
         IEnumerable<LayerEntry> entries,
         Stream destination,
         DateTimeOffset? sourceDateEpoch,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Func<string, CancellationToken, ValueTask>? entryStarting = null)
     {
         ArgumentNullException.ThrowIfNull(entries);
         ArgumentNullException.ThrowIfNull(destination);
@@ -32,6 +34,11 @@ public static class LayerTarWriter
                 if (sourceDateEpoch is { } epoch && mtime > epoch)
                 {
                     mtime = epoch;
+                }
+
+                if (entryStarting is not null)
+                {
+                    await entryStarting(name, cancellationToken).ConfigureAwait(false);
                 }
 
                 var header = TarHeaderEncoder.Encode(entry, name, mtime.ToUnixTimeSeconds());
