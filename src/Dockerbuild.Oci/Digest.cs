@@ -62,7 +62,7 @@ public readonly partial record struct Digest
         try
         {
             int read;
-            while ((read = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            while ((read = await Layers.LocalFileRead.ReadAsync(content, buffer, cancellationToken).ConfigureAwait(false)) > 0)
             {
                 hash.AppendData(buffer, 0, read);
             }

@@ -157,7 +157,7 @@ public static class LayerTarWriter
             var remaining = entry.Size;
             while (remaining > 0)
             {
-                var read = await content.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), cancellationToken).ConfigureAwait(false);
+                var read = await LocalFileRead.ReadAsync(content, buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
                     throw new LayerContentChangedException(entry.Path, entry.Size, entry.Size - remaining);
@@ -167,7 +167,7 @@ public static class LayerTarWriter
                 remaining -= read;
             }
 
-            if (await content.ReadAsync(buffer.AsMemory(0, 1), cancellationToken).ConfigureAwait(false) != 0)
+            if (await LocalFileRead.ReadAsync(content, buffer.AsMemory(0, 1), cancellationToken).ConfigureAwait(false) != 0)
             {
                 throw new LayerContentChangedException(entry.Path, entry.Size, -1);
             }
