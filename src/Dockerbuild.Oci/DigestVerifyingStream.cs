@@ -61,7 +61,7 @@ public sealed class DigestVerifyingStream : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        var read = await Layers.LocalFileRead.ReadAsync(inner, buffer, cancellationToken).ConfigureAwait(false);
         return Account(buffer.Span[..read], buffer.Length);
     }
 

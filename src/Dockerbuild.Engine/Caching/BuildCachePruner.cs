@@ -39,10 +39,12 @@ public sealed class BuildCachePruner
         records.AddRange(await StepRecordsAsync(images, cancellationToken).ConfigureAwait(false));
         records.AddRange(DirectoryRecords(StorePaths.CacheMounts(root), CacheRecordKind.CacheMount, _ => false));
         records.AddRange(DirectoryRecords(StorePaths.Layers(root), CacheRecordKind.Layer, name => images.DiffIds.Contains(name)));
-        if (Directory.Exists(StorePaths.Hashes(root)))
+        foreach (var (name, path) in (ReadOnlySpan<(string, string)>)[("hashes", StorePaths.Hashes(root)), ("gzip-members", StorePaths.GzipMembers(root))])
         {
-            var hashes = StorePaths.Hashes(root);
-            records.Add(new CacheRecord("hashes", CacheRecordKind.Internal, hashes, DirectoryTree.Size(hashes), LastUsed(hashes), Shared: false));
+            if (Directory.Exists(path))
+            {
+                records.Add(new CacheRecord(name, CacheRecordKind.Internal, path, DirectoryTree.Size(path), LastUsed(path), Shared: false));
+            }
         }
 
         var now = DateTime.UtcNow;

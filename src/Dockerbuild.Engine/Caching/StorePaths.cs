@@ -20,6 +20,9 @@ internal static class StorePaths
 
     public static string Hashes(string root) => Path.Combine(root, "cache", "hashes");
 
+    /// <summary>Gzip members of written layers, reused when a layer is written again (GzipMemberCache).</summary>
+    public static string GzipMembers(string root) => Path.Combine(root, "cache", "gzip-members");
+
     /// <summary>Held shared by every build and run, exclusively by prune.</summary>
     public static string UseLock(string root) => Path.Combine(root, "cache", "use.lock");
 }

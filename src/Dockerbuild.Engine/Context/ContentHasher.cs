@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using Dockerbuild.Oci;
 using Dockerbuild.Oci.Layers;
 
 namespace Dockerbuild.Engine.Context;
@@ -47,11 +47,8 @@ public sealed class ContentHasher(FileHashCache? cache = null)
         return digest;
     }
 
-    public static async ValueTask<string> HashStreamAsync(Stream content, CancellationToken cancellationToken)
-    {
-        var hash = await SHA256.HashDataAsync(content, cancellationToken).ConfigureAwait(false);
-        return "sha256:" + Convert.ToHexStringLower(hash);
-    }
+    public static async ValueTask<string> HashStreamAsync(Stream content, CancellationToken cancellationToken) =>
+        (await Digest.ComputeAsync(content, cancellationToken).ConfigureAwait(false)).ToString();
 
     /// <summary>
     /// A digest of everything under <paramref name="path"/> (the object itself included): for each

@@ -125,17 +125,27 @@ public sealed class FileHashCache
 
     private static async Task ReadIntoAsync(string path, Dictionary<string, string> entries, CancellationToken cancellationToken)
     {
-        string[] lines;
+        // One read of the whole file: a line reader's 4 KiB asynchronous reads are a pool-thread hop
+        // each, which every build pays before its first step.
+        byte[] bytes;
         try
         {
-            lines = await File.ReadAllLinesAsync(path, Encoding.UTF8, cancellationToken).ConfigureAwait(false);
+            bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
         }
         catch (FileNotFoundException)
         {
             return;
         }
 
-        foreach (var line in lines)
+        var content = bytes.AsSpan();
+        if (content.StartsWith(Encoding.UTF8.Preamble))
+        {
+            content = content[Encoding.UTF8.Preamble.Length..];
+        }
+
+        // Lines end as File.ReadAllLines ends them (\n, \r or \r\n).
+        using var reader = new StringReader(Encoding.UTF8.GetString(content));
+        while (reader.ReadLine() is { } line)
         {
             var tab = line.LastIndexOf('\t');
             if (tab > 0)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Dockerbuild.Oci.Unix;
 using Dockerbuild.Engine.Runtime;
 using Dockerbuild.Oci.Layers;
@@ -13,6 +14,20 @@ namespace Dockerbuild.Engine.Context;
 public sealed class LayeredFileSystem : ISourceFileSystem
 {
     private readonly IReadOnlyList<DirectoryFileSystem> layers;
+
+    /// <summary>
+    /// Whether a layer's directory lets lookups below it go on to lower layers, by (layer, directory).
+    /// Extracted layers never change, and a COPY of many files asks about the same few parents for
+    /// every one of them.
+    /// </summary>
+    private readonly ConcurrentDictionary<(int Layer, string Directory), ParentKind> parentKinds = new();
+
+    private enum ParentKind
+    {
+        Absent,
+        PassesThrough,
+        Hides,
+    }
 
     public LayeredFileSystem(IEnumerable<string> layerDirectoriesTopFirst)
     {
@@ -116,20 +131,23 @@ public sealed class LayeredFileSystem : ISourceFileSystem
         for (var i = 0; i < layers.Count; i++)
         {
             yield return (layers[i], i);
-            var layer = layers[i];
             foreach (var parent in parents)
             {
-                var stat = layer.Stat(parent);
-                if (stat is null)
-                {
-                    continue;
-                }
-
-                if (stat.Type != LayerEntryType.Directory || IsOpaque(layer, parent))
+                if (Parent(i, parent) == ParentKind.Hides)
                 {
                     yield break;
                 }
             }
         }
     }
+
+    private ParentKind Parent(int index, string directory) =>
+        parentKinds.GetOrAdd((index, directory), key =>
+        {
+            var layer = layers[key.Layer];
+            var stat = layer.Stat(key.Directory);
+            return stat is null ? ParentKind.Absent
+                : stat.Type != LayerEntryType.Directory || IsOpaque(layer, key.Directory) ? ParentKind.Hides
+                : ParentKind.PassesThrough;
+        });
 }

@@ -5,6 +5,7 @@ using Dockerbuild.Engine.Context;
 using Dockerbuild.Engine.Execution.Copy;
 using Dockerbuild.Engine.Planning;
 using Dockerbuild.Engine.Runtime;
+using Dockerbuild.Oci.Layers;
 using Dockerbuild.Oci.Storage;
 
 namespace Dockerbuild.Engine.Execution;
@@ -31,7 +32,7 @@ internal sealed class BuildSession
         WorkRoot = StorePaths.Work(StoreRoot);
         Runtime = options.Runtime ?? new RuncRuntime();
         Layers = new ExtractedLayers(store.Blobs, StorePaths.Layers(StoreRoot));
-        Committer = new LayerCommitter(store.Blobs, Layers, sourceDateEpoch);
+        Committer = new LayerCommitter(store.Blobs, Layers, new GzipMemberCache(Path.Combine(StorePaths.GzipMembers(StoreRoot), "index.v1"), store.Blobs.PathOf), sourceDateEpoch);
         Cache = new StepCache(store.Blobs);
         Lexer = plan.GlobalScope.Lexer;
         Hashes = hashes;

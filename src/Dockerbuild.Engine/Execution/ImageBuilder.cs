@@ -57,6 +57,10 @@ public sealed class ImageBuilder
         var syntax = Dockerfile.Syntax.DockerfileParser.Parse(text, Path.GetFileName(path));
         var dockerfile = DockerfileBinder.Bind(syntax);
         var plan = BuildPlanner.Plan(dockerfile, request);
+        // The registries a push will need are probed while the build runs, not after it.
+        var warmUps = outputs.Any(o => o.Type == "registry") && options.Registry is { } pushTo
+            ? tags.Select(t => t.Registry).Distinct(StringComparer.Ordinal).Select(r => pushTo.WarmUpAsync(r, cancellationToken)).ToList()
+            : [];
         var hashes = await FileHashCache.OpenAsync(StorePaths.Hashes(store.Blobs.Root), cancellationToken).ConfigureAwait(false);
         using var http = options.Http is null ? new HttpClient() : null;
         var session = new BuildSession(request, plan, store, options, SourceDateEpoch(request), hashes, options.Http ?? http!)
@@ -98,6 +102,7 @@ public sealed class ImageBuilder
         WarnUnusedBuildArgs(session, dockerfile);
         session.Lint?.Run(session);
         var result = await ExportAsync(session, final, tags, cancellationToken).ConfigureAwait(false);
+        await Task.WhenAll(warmUps).ConfigureAwait(false);
         await ImageExporter.ExportAsync(result, outputs, store.Blobs, options.Registry, options.PushProgress, cancellationToken).ConfigureAwait(false);
         return result;
 

@@ -8,10 +8,10 @@ namespace Dockerbuild.Engine.Execution;
 /// <summary>
 /// Writes a step's changes as a gzip layer into the blob store and appends it to the stage. A step
 /// that changed nothing adds an empty-layer history entry instead, as BuildKit's exporter leaves
-/// empty layers out. When a later step of the stage will stand on the layer, it is unpacked from the
+/// empty layers out. Chunks unchanged since an earlier layer reuse its gzip members. When a later step of the stage will stand on the layer, it is unpacked from the
 /// tar as the tar is made, rather than decompressed from the blob afterwards.
 /// </summary>
-internal sealed class LayerCommitter(BlobStore blobs, ExtractedLayers layers, DateTimeOffset? sourceDateEpoch)
+internal sealed class LayerCommitter(BlobStore blobs, ExtractedLayers layers, GzipMemberCache gzipMembers, DateTimeOffset? sourceDateEpoch)
 {
     /// <summary>How far the tar may run ahead of the unpacking before the writer waits.</summary>
     private const long UnpackBacklog = 8 * 1024 * 1024;
@@ -26,7 +26,7 @@ internal sealed class LayerCommitter(BlobStore blobs, ExtractedLayers layers, Da
         var writer = blobs.CreateWriter();
         await using (writer.ConfigureAwait(false))
         {
-            var options = new LayerWriteOptions { SourceDateEpoch = sourceDateEpoch };
+            var options = new LayerWriteOptions { SourceDateEpoch = sourceDateEpoch, GzipMembers = gzipMembers };
             LayerDescriptorInfo info;
             (string Directory, Digest DiffId)? unpacked = null;
             if (unpack && ExtractedLayers.CanUnpackWhileWritten)

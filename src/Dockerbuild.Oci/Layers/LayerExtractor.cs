@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Formats.Tar;
 using System.Runtime.Versioning;
 using System.Text;
@@ -18,6 +19,7 @@ public static class LayerExtractor
     private const string WhiteoutPrefix = ".wh.";
     private const string OpaqueWhiteout = ".wh..wh..opq";
     private const UnixFileMode SetIdBits = UnixFileMode.SetUser | UnixFileMode.SetGroup;
+    private const int CopyBufferSize = 128 * 1024;
 
     public static async Task<LayerExtractResult> ExtractAsync(
         Stream layer,
@@ -211,19 +213,34 @@ public static class LayerExtractor
 
         private async Task WriteFileAsync(string path, Stream? content, CancellationToken cancellationToken)
         {
+            // Written synchronously: Linux has no asynchronous file writes, so an "asynchronous" one
+            // is a blocking write on a pool thread, a hop per chunk that on a busy machine waits for a core.
             var file = new FileStream(path, new FileStreamOptions
             {
                 Mode = FileMode.CreateNew,
                 Access = FileAccess.Write,
                 Share = FileShare.None,
                 BufferSize = 0,
-                Options = FileOptions.Asynchronous,
             });
             await using (file.ConfigureAwait(false))
             {
-                if (content is not null)
+                if (content is null)
                 {
-                    await content.CopyToAsync(file, 128 * 1024, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+
+                var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+                try
+                {
+                    int read;
+                    while ((read = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                    {
+                        file.Write(buffer, 0, read);
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
                 }
             }
         }

@@ -13,11 +13,13 @@ public static class LayerTarWriter
 {
     private const int CopyBufferSize = 128 * 1024;
 
+    /// <param name="entryStarting">Called with each entry's name before its header is written (where a compressor may cut).</param>
     public static async Task WriteAsync(
         IEnumerable<LayerEntry> entries,
         Stream destination,
         DateTimeOffset? sourceDateEpoch,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Func<string, CancellationToken, ValueTask>? entryStarting = null)
     {
         ArgumentNullException.ThrowIfNull(entries);
         ArgumentNullException.ThrowIfNull(destination);
@@ -32,6 +34,11 @@ public static class LayerTarWriter
                 if (sourceDateEpoch is { } epoch && mtime > epoch)
                 {
                     mtime = epoch;
+                }
+
+                if (entryStarting is not null)
+                {
+                    await entryStarting(name, cancellationToken).ConfigureAwait(false);
                 }
 
                 var header = TarHeaderEncoder.Encode(entry, name, mtime.ToUnixTimeSeconds());
@@ -150,7 +157,7 @@ public static class LayerTarWriter
             var remaining = entry.Size;
             while (remaining > 0)
             {
-                var read = await content.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), cancellationToken).ConfigureAwait(false);
+                var read = await LocalFileRead.ReadAsync(content, buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
                     throw new LayerContentChangedException(entry.Path, entry.Size, entry.Size - remaining);
@@ -160,7 +167,7 @@ public static class LayerTarWriter
                 remaining -= read;
             }
 
-            if (await content.ReadAsync(buffer.AsMemory(0, 1), cancellationToken).ConfigureAwait(false) != 0)
+            if (await LocalFileRead.ReadAsync(content, buffer.AsMemory(0, 1), cancellationToken).ConfigureAwait(false) != 0)
             {
                 throw new LayerContentChangedException(entry.Path, entry.Size, -1);
             }

@@ -17,6 +17,9 @@ public sealed record LayerWriteOptions
     /// <summary>Threads compressing at once; all cores unless set.</summary>
     public int CompressionThreads { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>Gzip members of earlier layers to reuse for unchanged chunks; none by default.</summary>
+    public GzipMemberCache? GzipMembers { get; init; }
+
     /// <summary>The SOURCE_DATE_EPOCH environment variable as an instant, or null when unset or not a number of seconds.</summary>
     public static DateTimeOffset? SourceDateEpochFromEnvironment() =>
         long.TryParse(Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)

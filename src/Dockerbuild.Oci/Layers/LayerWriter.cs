@@ -29,7 +29,7 @@ public static class LayerWriter
         LayerWriteOptions options,
         CancellationToken cancellationToken) =>
         WriteCoreAsync(
-            (tar, ct) => LayerTarWriter.WriteAsync(entries, tar, options.SourceDateEpoch, ct),
+            (tar, ct, entryStarting) => LayerTarWriter.WriteAsync(entries, tar, options.SourceDateEpoch, ct, entryStarting),
             destination,
             options,
             cancellationToken);
@@ -46,7 +46,7 @@ public static class LayerWriter
         LayerWriteOptions options,
         CancellationToken cancellationToken) =>
         WriteCoreAsync(
-            (tar, ct) => LayerTarWriter.WriteAsync(entries, new TeeWriteStream(tar, tarCopy), options.SourceDateEpoch, ct),
+            (tar, ct, entryStarting) => LayerTarWriter.WriteAsync(entries, new TeeWriteStream(tar, tarCopy), options.SourceDateEpoch, ct, entryStarting),
             destination,
             options,
             cancellationToken);
@@ -58,7 +58,7 @@ public static class LayerWriter
         LayerWriteOptions options,
         CancellationToken cancellationToken) =>
         WriteCoreAsync(
-            (tar, ct) => uncompressedTar.CopyToAsync(tar, 128 * 1024, ct),
+            (tar, ct, _) => uncompressedTar.CopyToAsync(tar, 128 * 1024, ct),
             destination,
             options,
             cancellationToken);
@@ -72,7 +72,7 @@ public static class LayerWriter
     };
 
     private static async Task<LayerDescriptorInfo> WriteCoreAsync(
-        Func<Stream, CancellationToken, Task> writeTar,
+        Func<Stream, CancellationToken, Func<string, CancellationToken, ValueTask>?, Task> writeTar,
         Stream destination,
         LayerWriteOptions options,
         CancellationToken cancellationToken)
@@ -83,14 +83,16 @@ public static class LayerWriter
 
         await using var compressed = new HashingWriteStream(destination);
         HashingWriteStream uncompressed;
+        IReadOnlyList<(string Key, long Offset, int Length, string MemberSha256)> members = [];
         switch (options.Compression)
         {
             case LayerCompression.Gzip:
             {
-                await using var gzip = new ParallelGzipStream(compressed, options.CompressionLevel ?? DefaultGzipLevel, threads);
+                await using var gzip = new ParallelGzipStream(compressed, options.CompressionLevel ?? DefaultGzipLevel, threads, members: options.GzipMembers);
                 uncompressed = new HashingWriteStream(gzip);
-                await writeTar(uncompressed, cancellationToken).ConfigureAwait(false);
+                await writeTar(uncompressed, cancellationToken, gzip.EntryStartingAsync).ConfigureAwait(false);
                 await gzip.FinishAsync(cancellationToken).ConfigureAwait(false);
+                members = gzip.Members;
                 break;
             }
 
@@ -105,7 +107,7 @@ public static class LayerWriter
                     zstd.SetParameter(ZSTD_cParameter.ZSTD_c_nbWorkers, threads);
 
                     uncompressed = new HashingWriteStream(zstd);
-                    await writeTar(uncompressed, cancellationToken).ConfigureAwait(false);
+                    await writeTar(uncompressed, cancellationToken, null).ConfigureAwait(false);
                 }
 
                 break;
@@ -113,7 +115,7 @@ public static class LayerWriter
 
             case LayerCompression.None:
                 uncompressed = new HashingWriteStream(compressed);
-                await writeTar(uncompressed, cancellationToken).ConfigureAwait(false);
+                await writeTar(uncompressed, cancellationToken, null).ConfigureAwait(false);
                 break;
 
             default:
@@ -123,9 +125,11 @@ public static class LayerWriter
         await compressed.FlushAsync(cancellationToken).ConfigureAwait(false);
         using (uncompressed)
         {
+            var digest = compressed.Finish();
+            options.GzipMembers?.Record(digest, members);
             return new LayerDescriptorInfo(
                 uncompressed.Finish(),
-                compressed.Finish(),
+                digest,
                 compressed.Written,
                 MediaTypeOf(options.Compression, options.DockerMediaTypes),
                 uncompressed.Written);

@@ -182,6 +182,25 @@ public sealed partial class RegistryClient : IDisposable
         return null;
     }
 
+    /// <summary>
+    /// Opens the connection to <paramref name="registry"/> (the HTTPS or plain-HTTP probe, without
+    /// credentials) ahead of the operations that will use it, so a build that pushes at its end does
+    /// not wait for it then. A failure is not reported here: the operation that needs the registry
+    /// probes again and reports it.
+    /// </summary>
+    public async Task WarmUpAsync(string registry, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ConnectAsync(registry, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Whatever went wrong (refused, unreachable, a bad CA file) happens again, and is reported,
+            // when the push connects; the failed probe is not kept.
+        }
+    }
+
     private async Task<RegistryConnection> ConnectAsync(string registry, CancellationToken cancellationToken)
     {
         var host = RegistryHosts.ApiHost(registry);

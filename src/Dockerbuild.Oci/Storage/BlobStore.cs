@@ -116,7 +116,9 @@ public sealed class BlobStore : IBlobSource, Registry.IBlobSink
         FileStream file;
         try
         {
-            file = new FileStream(PathOf(digest), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            // Synchronous reads, made directly by the verifying stream (Layers.LocalFileRead): a build
+            // reads a blob per cached step, and pool-thread hops per read wait for a core when it is busy.
+            file = new FileStream(PathOf(digest), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16, FileOptions.SequentialScan);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
