@@ -70,7 +70,11 @@ public sealed class RuncRuntime : IOciRuntime
     private async Task<ContainerResult> RunContainerAsync(string id, string bundle, Func<OutputLine, ValueTask>? onOutput, ContainerSignals? signals, CancellationToken cancellationToken)
     {
         var log = Path.Combine(bundle, "runtime.log");
-        var start = new ProcessStartInfo(binary)
+        // Ctrl+C at a terminal reaches the whole foreground process group, and `runc run` forwards what it
+        // receives: when signals are proxied by `runc kill`, runc gets a session of its own (util-linux
+        // setsid, which execs in place), so the container gets each signal once, as under docker.
+        var setsid = signals is null ? null : HostBinaries.Find("setsid");
+        var start = new ProcessStartInfo(setsid ?? binary)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -79,7 +83,7 @@ public sealed class RuncRuntime : IOciRuntime
             StandardErrorEncoding = new UTF8Encoding(false),
             UseShellExecute = false,
         };
-        foreach (var argument in (string[])[.. GlobalArguments(), "--log", log, "--log-format", "json", "run", "--bundle", bundle, id])
+        foreach (var argument in (string[])[.. setsid is null ? [] : (string[])[binary], .. GlobalArguments(), "--log", log, "--log-format", "json", "run", "--bundle", bundle, id])
         {
             start.ArgumentList.Add(argument);
         }

@@ -175,6 +175,26 @@ public sealed class RunTests
         await AssertNothingLeftAsync(cli);
     }
 
+    [Fact]
+    public async Task SigtermStillCancelsABuildAndKillsItsRunStep()
+    {
+        using var cli = await ImageAsync();
+        cli.Environment["XDG_RUNTIME_DIR"] = Path.Combine(cli.Home, "run");
+        var context = Directory.CreateDirectory(Path.Combine(cli.Home, "context")).FullName;
+        // The markers are computed, so the step's own command line in the progress does not match them.
+        await File.WriteAllTextAsync(Path.Combine(context, "Dockerfile"), "FROM app\nRUN trap 'echo trapped-$((6+1))' TERM; echo up-$((40+2)); sleep 1000 & wait\n", TestContext.Current.CancellationToken);
+        using var running = cli.Start("build", "--progress=plain", context);
+        await running.WaitForLineAsync("up-42");
+
+        await running.SignalAsync("TERM");
+        var (exitCode, lines) = await running.WaitForExitAsync();
+
+        Assert.Equal(130, exitCode);
+        Assert.Contains("dockerbuild: cancelled", lines);
+        Assert.DoesNotContain(lines, line => line.Contains("trapped-7", StringComparison.Ordinal));
+        await AssertNothingLeftAsync(cli);
+    }
+
     /// <summary>No snapshot (so no overlay mount) in the store, and no container of it known to runc.</summary>
     private static async Task AssertNothingLeftAsync(DockerbuildProcess cli)
     {
