@@ -37,19 +37,7 @@ internal static class Program
     private static async Task<int> Main(string[] args)
     {
         using var cancel = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            cancel.Cancel();
-        };
-
-        // SIGTERM stops a build or run like Ctrl+C, so its container is killed and its snapshot removed.
-        using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
-        {
-            context.Cancel = true;
-            cancel.Cancel();
-        });
-
-        return await CommandLineApp.RunAsync(Commands, args, Console.Out, Console.Error, cancel.Token);
+        using var signals = new ProcessSignals(cancel);
+        return await CommandLineApp.RunAsync(CreateCommands(CliHost.Process() with { Signals = signals }), args, Console.Out, Console.Error, cancel.Token);
     }
 }

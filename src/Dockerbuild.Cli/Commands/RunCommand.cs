@@ -31,10 +31,11 @@ internal sealed partial class RunCommand(CliHost host) : ICliCommand
         var network = new Option<string>("--network") { Description = "default (the host's network, as builds use), none or host", DefaultValueFactory = _ => "default" };
         network.AcceptOnlyFromAmong("default", "none", "host");
         var name = new Option<string?>("--name") { Description = "Assign a name to the container (checked as docker does; nothing is kept under it)" };
+        var sigProxy = new Option<bool>("--sig-proxy") { Description = "Proxy received signals to the process (false: Ctrl+C and SIGTERM kill the container)", DefaultValueFactory = _ => true };
         var runtime = RuntimeOption.Create();
         var command = new Command("run", "Create and run a new container from an image, removing it when it exits")
         {
-            image, arguments, remove, env, entrypoint, workdir, user, network, name, runtime,
+            image, arguments, remove, env, entrypoint, workdir, user, network, name, sigProxy, runtime,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -51,6 +52,10 @@ internal sealed partial class RunCommand(CliHost host) : ICliCommand
                 return ContainerRunException.RunError;
             }
 
+            // docker run's default: signals go to the container's process, and the run ends with its exit
+            // code once it exits (see ProcessSignals); before it starts they cancel the run.
+            var signals = parseResult.GetValue(sigProxy) ? new ContainerSignals() : null;
+            using var proxying = signals is null ? null : host.Signals?.Proxy(signals);
             var request = new RunRequest
             {
                 Image = parseResult.GetRequiredValue(image),
@@ -65,6 +70,7 @@ internal sealed partial class RunCommand(CliHost host) : ICliCommand
                     "host" => NetworkMode.Host,
                     _ => NetworkMode.Default,
                 },
+                Signals = signals,
             };
             try
             {

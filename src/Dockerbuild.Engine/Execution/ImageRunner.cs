@@ -82,7 +82,7 @@ public sealed class ImageRunner
 
     /// <summary>
     /// Runs the container to completion, streaming its output to <paramref name="onOutput"/>. Cancelling
-    /// kills it. A missing image is pulled when the options carry a registry client.
+    /// kills it; signals sent to the request's <see cref="RunRequest.Signals"/> are forwarded to it instead. A missing image is pulled when the options carry a registry client.
     /// </summary>
     /// <returns>The container process's exit code.</returns>
     /// <exception cref="ContainerRunException">The command could not be started (see its exit code).</exception>
@@ -127,6 +127,7 @@ public sealed class ImageRunner
                 User = user,
                 Hostname = hostname,
                 Network = request.Network,
+                Signals = request.Signals,
             };
             // runc reports a failed exec on its stderr too; that line is held back, as the exception says it.
             var heldBack = new List<OutputLine>();

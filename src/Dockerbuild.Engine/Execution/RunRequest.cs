@@ -24,4 +24,7 @@ public sealed record RunRequest
     public string? User { get; init; }
 
     public NetworkMode Network { get; init; } = NetworkMode.Default;
+
+    /// <summary>--sig-proxy: signals sent here reach the container's process while it runs; null sends none.</summary>
+    public ContainerSignals? Signals { get; init; }
 }

@@ -28,4 +28,10 @@ public sealed record ContainerSpec
 
     /// <summary>--add-host entries appended to the generated /etc/hosts.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> ExtraHosts { get; init; } = [];
+
+    /// <summary>
+    /// Signals to forward to the process while it runs (docker run's signal proxy); null for builds,
+    /// where only cancellation stops a RUN, by killing it.
+    /// </summary>
+    public ContainerSignals? Signals { get; init; }
 }

@@ -6,7 +6,9 @@ public interface IOciRuntime
     /// <summary>
     /// Runs <paramref name="spec"/> to completion. Output lines reach <paramref name="onOutput"/> as they
     /// are written, one call at a time. Mount stubs created for the run are removed from the rootfs
-    /// before this returns. Cancelling kills the container and throws <see cref="OperationCanceledException"/>.
+    /// before this returns. Cancelling kills the container and throws <see cref="OperationCanceledException"/>;
+    /// signals sent to <see cref="ContainerSpec.Signals"/> while it runs are delivered to its process,
+    /// which may go on running, and this still returns its exit code.
     /// </summary>
     /// <returns>The exit code; a failing command is a result, not an exception.</returns>
     /// <exception cref="ContainerRuntimeException">The runtime could not start the container.</exception>

@@ -9,7 +9,8 @@ namespace Dockerbuild.Engine.Runtime;
 /// Runs containers with runc (or a compatible runtime such as crun) the way BuildKit's runc executor
 /// does: one bundle per run with a generated config.json, hosts and resolv.conf beside it, `runc run`
 /// in the foreground with its stdout and stderr piped, a private state root, and on cancellation
-/// `runc kill KILL` then `runc delete --force`.
+/// `runc kill KILL` then `runc delete --force`. Signals of <see cref="ContainerSpec.Signals"/> are
+/// delivered with `runc kill ID SIGNAL`, as BuildKit's executor and docker's signal proxy do.
 /// </summary>
 public sealed class RuncRuntime : IOciRuntime
 {
@@ -53,7 +54,7 @@ public sealed class RuncRuntime : IOciRuntime
             var stubs = MountStubs.Record(spec.RootfsPath, ["/etc/resolv.conf", "/etc/hosts", .. spec.Mounts.Select(m => m.Destination)]);
             try
             {
-                return await RunContainerAsync(id, bundle, onOutput, cancellationToken).ConfigureAwait(false);
+                return await RunContainerAsync(id, bundle, onOutput, spec.Signals, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -66,10 +67,14 @@ public sealed class RuncRuntime : IOciRuntime
         }
     }
 
-    private async Task<ContainerResult> RunContainerAsync(string id, string bundle, Func<OutputLine, ValueTask>? onOutput, CancellationToken cancellationToken)
+    private async Task<ContainerResult> RunContainerAsync(string id, string bundle, Func<OutputLine, ValueTask>? onOutput, ContainerSignals? signals, CancellationToken cancellationToken)
     {
         var log = Path.Combine(bundle, "runtime.log");
-        var start = new ProcessStartInfo(binary)
+        // Ctrl+C at a terminal reaches the whole foreground process group, and `runc run` forwards what it
+        // receives: when signals are proxied by `runc kill`, runc gets a session of its own (util-linux
+        // setsid, which execs in place), so the container gets each signal once, as under docker.
+        var setsid = signals is null ? null : HostBinaries.Find("setsid");
+        var start = new ProcessStartInfo(setsid ?? binary)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -78,7 +83,7 @@ public sealed class RuncRuntime : IOciRuntime
             StandardErrorEncoding = new UTF8Encoding(false),
             UseShellExecute = false,
         };
-        foreach (var argument in (string[])[.. GlobalArguments(), "--log", log, "--log-format", "json", "run", "--bundle", bundle, id])
+        foreach (var argument in (string[])[.. setsid is null ? [] : (string[])[binary], .. GlobalArguments(), "--log", log, "--log-format", "json", "run", "--bundle", bundle, id])
         {
             start.ArgumentList.Add(argument);
         }
@@ -100,6 +105,14 @@ public sealed class RuncRuntime : IOciRuntime
             PumpAsync(process.StandardError, OutputStream.Stderr, sink));
 
         Task? killing = null;
+        var forwarding = new List<Task>();
+        using (signals?.Attach(signal =>
+        {
+            lock (forwarding)
+            {
+                forwarding.Add(Task.Run(() => ForwardAsync(id, process, signal)));
+            }
+        }))
         using (cancellationToken.Register(() => killing = KillUntilExitedAsync(id, process)))
         {
             await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
@@ -110,6 +123,9 @@ public sealed class RuncRuntime : IOciRuntime
         {
             await killing.ConfigureAwait(false);
         }
+
+        // Detached above, so the list is final: no `runc kill` is left to race the delete below.
+        await Task.WhenAll(forwarding).ConfigureAwait(false);
 
         if (Directory.Exists(Path.Combine(stateRoot, "state", id)))
         {
@@ -203,11 +219,24 @@ public sealed class RuncRuntime : IOciRuntime
     /// Kill is retried until `runc run` exits: a cancellation that arrives before the container exists
     /// would otherwise be lost while runc goes on to start it.
     /// </summary>
-    private async Task KillUntilExitedAsync(string id, Process process)
+    private Task KillUntilExitedAsync(string id, Process process) => SignalAsync(id, process, "KILL", untilExited: true);
+
+    /// <summary>
+    /// A forwarded signal is retried too while the container is still being created, until it is delivered
+    /// or `runc run` has exited. After a few seconds a failure is taken as final (the container has
+    /// stopped), so a runtime that keeps failing is not called forever.
+    /// </summary>
+    private Task ForwardAsync(string id, Process process, string signal) => SignalAsync(id, process, signal, untilExited: false);
+
+    private async Task SignalAsync(string id, Process process, string signal, bool untilExited)
     {
-        while (!process.HasExited)
+        for (var attempt = 0; !process.HasExited && (untilExited || attempt < 50); attempt++)
         {
-            await RunQuietAsync(["kill", id, "KILL"]).ConfigureAwait(false);
+            if (await RunQuietAsync(["kill", id, signal]).ConfigureAwait(false) == 0 && !untilExited)
+            {
+                return;
+            }
+
             try
             {
                 await process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromMilliseconds(100)).ConfigureAwait(false);
@@ -218,7 +247,7 @@ public sealed class RuncRuntime : IOciRuntime
         }
     }
 
-    private async Task RunQuietAsync(string[] arguments)
+    private async Task<int> RunQuietAsync(string[] arguments)
     {
         var start = new ProcessStartInfo(binary)
         {
@@ -235,6 +264,7 @@ public sealed class RuncRuntime : IOciRuntime
         var drain = Task.WhenAll(process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
         await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
         await drain.ConfigureAwait(false);
+        return process.ExitCode;
     }
 
     private static async Task PumpAsync(StreamReader reader, OutputStream stream, OutputSink sink)

@@ -140,18 +140,81 @@ public sealed class RunTests
     }
 
     [Fact]
-    public async Task SigtermKillsTheContainerAndRemovesItsSnapshot()
+    public async Task SigtermIsForwardedToTheContainerWhoseExitCodeEndsTheRun()
     {
         using var cli = await ImageAsync();
-        using var running = cli.Start("run", "app", "sh", "-c", "echo started; sleep 1000");
+        cli.Environment["XDG_RUNTIME_DIR"] = Path.Combine(cli.Home, "run");
+        // sh runs a trap only between commands, hence sleep in the background and the interruptible wait.
+        using var running = cli.Start("run", "app", "sh", "-c", "trap 'echo got TERM; exit 7' TERM; echo started; sleep 1000 & wait");
         await running.WaitForLineAsync("started");
 
         await running.SignalAsync("TERM");
         var (exitCode, lines) = await running.WaitForExitAsync();
 
-        Assert.NotEqual(0, exitCode);
+        // docker run --sig-proxy=true (its default): the container handles the signal and its exit code is the run's.
+        Assert.Equal(7, exitCode);
+        Assert.Contains("got TERM", lines);
+        Assert.DoesNotContain("dockerbuild: cancelled", lines);
+        await AssertNothingLeftAsync(cli);
+    }
+
+    [Fact]
+    public async Task WithoutSigProxySigtermKillsTheContainerAndRemovesItsSnapshot()
+    {
+        using var cli = await ImageAsync();
+        cli.Environment["XDG_RUNTIME_DIR"] = Path.Combine(cli.Home, "run");
+        using var running = cli.Start("run", "--sig-proxy=false", "app", "sh", "-c", "trap 'echo got TERM' TERM; echo started; sleep 1000 & wait");
+        await running.WaitForLineAsync("started");
+
+        await running.SignalAsync("TERM");
+        var (exitCode, lines) = await running.WaitForExitAsync();
+
+        Assert.Equal(130, exitCode);
         Assert.Contains("dockerbuild: cancelled", lines);
+        Assert.DoesNotContain("got TERM", lines);
+        await AssertNothingLeftAsync(cli);
+    }
+
+    [Fact]
+    public async Task SigtermStillCancelsABuildAndKillsItsRunStep()
+    {
+        using var cli = await ImageAsync();
+        cli.Environment["XDG_RUNTIME_DIR"] = Path.Combine(cli.Home, "run");
+        var context = Directory.CreateDirectory(Path.Combine(cli.Home, "context")).FullName;
+        // The markers are computed, so the step's own command line in the progress does not match them.
+        await File.WriteAllTextAsync(Path.Combine(context, "Dockerfile"), "FROM app\nRUN trap 'echo trapped-$((6+1))' TERM; echo up-$((40+2)); sleep 1000 & wait\n", TestContext.Current.CancellationToken);
+        using var running = cli.Start("build", "--progress=plain", context);
+        await running.WaitForLineAsync("up-42");
+
+        await running.SignalAsync("TERM");
+        var (exitCode, lines) = await running.WaitForExitAsync();
+
+        Assert.Equal(130, exitCode);
+        Assert.Contains("dockerbuild: cancelled", lines);
+        Assert.DoesNotContain(lines, line => line.Contains("trapped-7", StringComparison.Ordinal));
+        await AssertNothingLeftAsync(cli);
+    }
+
+    /// <summary>No snapshot (so no overlay mount) in the store, and no container of it known to runc.</summary>
+    private static async Task AssertNothingLeftAsync(DockerbuildProcess cli)
+    {
         Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(cli.Root, "work", "snapshots")));
+
+        // RuncRuntime's state root is /run/... as the real root, else under XDG_RUNTIME_DIR. The former is
+        // shared by every root dockerbuild on the machine, so only containers whose rootfs is in this store count.
+        foreach (var state in (string[])["/run/dockerbuild/runtime/state", Path.Combine(cli.Home, "run", "dockerbuild", "runtime", "state")])
+        {
+            if (!Directory.Exists(state))
+            {
+                continue;
+            }
+
+            var list = await ExternalTool.OutputAsync(Require.Executable("runc", "runc"), "--root", state, "list", "--format", "json");
+            using var containers = System.Text.Json.JsonDocument.Parse(list);
+            Assert.DoesNotContain(
+                containers.RootElement.ValueKind == System.Text.Json.JsonValueKind.Array ? containers.RootElement.EnumerateArray() : [],
+                container => container.GetProperty("rootfs").GetString()!.StartsWith(cli.Root, StringComparison.Ordinal));
+        }
     }
 
     /// <summary>A store holding <c>app</c>: the busybox rootfs imported with <paramref name="changes"/>.</summary>

@@ -12,6 +12,9 @@ internal sealed record CliHost(
     bool IsInputTerminal,
     bool IsOutputTerminal)
 {
+    /// <summary>The process's signal handling, for run's signal proxy; null in tests that run commands in-process.</summary>
+    public ProcessSignals? Signals { get; init; }
+
     /// <summary>The real process.</summary>
     public static CliHost Process() => new(
         System.Environment.GetEnvironmentVariable,
