@@ -212,7 +212,7 @@ public sealed class DockerfileBuild : Task, ICancelableTask
         {
             // The bases as they are now, pulled if the build had to.
             var key = ImageStamp.WithBases(inputs, await ImageStamp.BasesAsync(bound, request, store, cancellationToken).ConfigureAwait(false));
-            await new ImageStamp(key, result.ManifestDigest.ToString(), result.ConfigDigest.ToString(), request.Tags).WriteAsync(stampFile, cancellationToken).ConfigureAwait(false);
+            new ImageStamp(key, result.ManifestDigest.ToString(), result.ConfigDigest.ToString(), request.Tags).Write(stampFile);
         }
 
         SetOutputs(result.ManifestDigest.ToString(), result.ConfigDigest.ToString(), names);
