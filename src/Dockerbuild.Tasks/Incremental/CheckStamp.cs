@@ -31,6 +31,15 @@ internal sealed record CheckStamp(string Key, IReadOnlyList<string> Bases, IRead
 
         Add(Format);
         Add(typeof(CheckStamp).Assembly.ManifestModule.ModuleVersionId.ToString());
+        // The rules live in assemblies not loaded here: a rebuilt one (same package version in a
+        // development loop) shows in its size and time.
+        var directory = Path.GetDirectoryName(typeof(CheckStamp).Assembly.Location) ?? "";
+        foreach (var name in new[] { "Dockerbuild.Dockerfile.dll", "Dockerbuild.Engine.dll" })
+        {
+            var file = new FileInfo(Path.Combine(directory, name));
+            Add(file.Exists ? $"{name}|{file.Length}|{file.LastWriteTimeUtc.Ticks}" : name);
+        }
+
         Add(dockerfile);
         Add(Convert.ToHexString(SHA256.HashData(bytes)));
         Add("target=" + target);
