@@ -135,6 +135,7 @@ public sealed class DockerfileBuild : Task, ICancelableTask
 
     private async Task<bool> ExecuteAsync(DiagnosticLog diagnostics, string dockerfile, StepLog steps, CancellationToken cancellationToken)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         if (!OperatingSystem.IsLinux())
         {
             diagnostics.Error(DiagnosticCodes.PlatformNotSupported, DiagnosticLocation.None, "Dockerbuild builds images on Linux only (runc and overlayfs); run dotnet publish in Linux or WSL.");
@@ -168,11 +169,13 @@ public sealed class DockerfileBuild : Task, ICancelableTask
             NoCache = NoCache,
             Outputs = Registry.Length > 0 ? ["type=registry"] : [],
         };
+        Timing("Dockerfile parsed", clock);
 
         // The store, the registry options and docker's credentials exactly as the dockerbuild CLI reads them.
         var store = new ImageStore(new BlobStore(StoreRoot.Length > 0 ? Path.GetFullPath(StoreRoot) : Oci.Storage.StoreRoot.Resolve()));
         var stampFile = StampFile.Length > 0 ? Path.GetFullPath(StampFile) : null;
         var inputs = stampFile is null ? null : await ImageStamp.ComputeKeyAsync(request, [archive ?? ""], StampExcludedDirectory.Length > 0 ? StampExcludedDirectory : Path.GetDirectoryName(stampFile), cancellationToken).ConfigureAwait(false);
+        Timing("inputs hashed for the stamp", clock);
         if (!NoCache && inputs is not null && await UpToDateAsync(stampFile!, inputs, bound, request, store, names, archive, cancellationToken).ConfigureAwait(false) is { } stamp)
         {
             Log.LogMessage(MessageImportance.Normal, "Image up to date (the Dockerfile, its contexts, base images and settings have not changed): {0}", stamp.ManifestDigest);
@@ -181,6 +184,7 @@ public sealed class DockerfileBuild : Task, ICancelableTask
             return true;
         }
 
+        Timing("stamp compared", clock);
         using var registry = new RegistryClient(RegistryClientOptions.FromEnvironment());
         var builder = new ImageBuilder(store, new BuildEngineOptions
         {
@@ -196,6 +200,7 @@ public sealed class DockerfileBuild : Task, ICancelableTask
         }
 
         var result = await builder.BuildAsync(request, cancellationToken).ConfigureAwait(false);
+        Timing("built and pushed", clock);
         if (archive is not null)
         {
             await WriteArchiveAsync(archive, store, result, cancellationToken).ConfigureAwait(false);
@@ -212,7 +217,8 @@ public sealed class DockerfileBuild : Task, ICancelableTask
         {
             // The bases as they are now, pulled if the build had to.
             var key = ImageStamp.WithBases(inputs, await ImageStamp.BasesAsync(bound, request, store, cancellationToken).ConfigureAwait(false));
-            await new ImageStamp(key, result.ManifestDigest.ToString(), result.ConfigDigest.ToString(), request.Tags).WriteAsync(stampFile, cancellationToken).ConfigureAwait(false);
+            new ImageStamp(key, result.ManifestDigest.ToString(), result.ConfigDigest.ToString(), request.Tags).Write(stampFile);
+            Timing("stamp written", clock);
         }
 
         SetOutputs(result.ManifestDigest.ToString(), result.ConfigDigest.ToString(), names);
@@ -245,6 +251,10 @@ public sealed class DockerfileBuild : Task, ICancelableTask
 
         return stamp;
     }
+
+    /// <summary>Where the task's time goes, at detailed verbosity.</summary>
+    private void Timing(string phase, System.Diagnostics.Stopwatch clock) =>
+        Log.LogMessage(MessageImportance.Low, "Dockerbuild: {0} at {1} ms", phase, clock.ElapsedMilliseconds);
 
     /// <summary>registry/repository:tag for each tag; null (and an error logged) when one is not a valid reference.</summary>
     private List<ImageReference>? ImageNames()

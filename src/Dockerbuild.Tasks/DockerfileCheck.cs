@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Dockerbuild.Dockerfile;
 using Dockerbuild.Dockerfile.Checks;
 using Dockerbuild.Dockerfile.Instructions;
@@ -7,6 +8,7 @@ using Dockerbuild.Engine.Execution;
 using Dockerbuild.Engine.Planning;
 using Dockerbuild.Oci.Storage;
 using Dockerbuild.Tasks.Diagnostics;
+using Dockerbuild.Tasks.Incremental;
 using Microsoft.Build.Framework;
 using Task = Microsoft.Build.Utilities.Task;
 
@@ -31,14 +33,17 @@ public sealed class DockerfileCheck : Task
     /// <summary>The local store whose base images inform the checks; as the CLI's when empty.</summary>
     public string StoreRoot { get; set; } = "";
 
+    /// <summary>Where the findings of the last check are kept (under obj/) and replayed from while nothing they depend on changed; none when empty.</summary>
+    public string StampFile { get; set; } = "";
+
     public override bool Execute()
     {
         var diagnostics = new DiagnosticLog(Log);
         var path = Path.GetFullPath(Dockerfile);
-        string text;
+        byte[] bytes;
         try
         {
-            text = File.ReadAllText(path);
+            bytes = File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -46,22 +51,70 @@ public sealed class DockerfileCheck : Task
             return false;
         }
 
+        var storeRoot = StoreRoot.Length > 0 ? Path.GetFullPath(StoreRoot) : Oci.Storage.StoreRoot.Resolve();
+        var stampFile = StampFile.Length > 0 ? Path.GetFullPath(StampFile) : null;
+        var key = stampFile is null ? null : CheckStamp.ComputeKey(path, bytes, TaskItems.Pairs(BuildArgs), Target, storeRoot);
+        if (key is not null && Replay(stampFile!, key, storeRoot, diagnostics))
+        {
+            return !Log.HasLoggedErrors;
+        }
+
+        Check(path, bytes, storeRoot, diagnostics, key is null ? null : (stampFile!, key));
+        return !Log.HasLoggedErrors;
+    }
+
+    /// <summary>The last check's findings, logged again, when its stamp still holds; false means check.</summary>
+    private bool Replay(string stampFile, string key, string storeRoot, DiagnosticLog diagnostics)
+    {
+        if (CheckStamp.TryRead(stampFile) is not { } stamp || stamp.Key != key
+            || !stamp.BasesUnchangedAsync(new ImageStore(new BlobStore(storeRoot)), CancellationToken.None).GetAwaiter().GetResult())
+        {
+            return false;
+        }
+
+        Log.LogMessage(MessageImportance.Low, "Dockerfile checks up to date (the Dockerfile, its build arguments, target and base images have not changed): {0} findings replayed", stamp.Findings.Count);
+        foreach (var finding in stamp.Findings)
+        {
+            diagnostics.Replay(finding);
+        }
+
+        return true;
+    }
+
+    // Kept apart from Execute so a replay never loads the parser and the engine.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Check(string path, byte[] bytes, string storeRoot, DiagnosticLog diagnostics, (string File, string Key)? stamp)
+    {
         try
         {
-            var syntax = DockerfileParser.Parse(text, path);
+            var syntax = DockerfileParser.Parse(DecodeText(bytes), path);
             var bound = DockerfileBinder.Bind(syntax);
-            var findings = FindingsAsync(syntax, bound, path).GetAwaiter().GetResult();
-            foreach (var finding in findings)
+            var (findings, bases) = FindingsAsync(syntax, bound, path, storeRoot).GetAwaiter().GetResult();
+            var logged = findings.Select(diagnostics.Finding).ToList();
+            if (stamp is { } s && bases is not null)
             {
-                diagnostics.Finding(finding);
+                try
+                {
+                    new CheckStamp(s.Key, bases, logged).Write(s.File);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Only the next check's shortcut is lost.
+                    Log.LogMessage(MessageImportance.Low, "Could not write the check stamp {0}: {1}", s.File, e.Message);
+                }
             }
         }
         catch (DockerfileException e)
         {
             diagnostics.Error(DiagnosticCodes.InvalidDockerfile, DiagnosticLocation.Of(e.Span), e.Reason);
         }
+    }
 
-        return !Log.HasLoggedErrors;
+    /// <summary>As File.ReadAllText: UTF-8 unless a byte order mark says otherwise.</summary>
+    private static string DecodeText(byte[] bytes)
+    {
+        using var reader = new StreamReader(new MemoryStream(bytes), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return reader.ReadToEnd();
     }
 
     /// <summary>
@@ -69,7 +122,7 @@ public sealed class DockerfileCheck : Task
     /// findings are BuildKit's for them. A Dockerfile the planner refuses (an unknown target ...) is
     /// checked without them; the image build reports that error.
     /// </summary>
-    private async Task<IReadOnlyList<CheckFinding>> FindingsAsync(DockerfileSyntax syntax, BoundDockerfile bound, string path)
+    private async Task<(IReadOnlyList<CheckFinding> Findings, IReadOnlyList<string>? Bases)> FindingsAsync(DockerfileSyntax syntax, BoundDockerfile bound, string path, string storeRoot)
     {
         var buildArgs = TaskItems.Pairs(BuildArgs);
         var request = new BuildRequest
@@ -79,15 +132,18 @@ public sealed class DockerfileCheck : Task
             BuildArgs = buildArgs,
             Target = Target.Length > 0 ? Target : null,
         };
-        var store = new ImageStore(new BlobStore(StoreRoot.Length > 0 ? Path.GetFullPath(StoreRoot) : Oci.Storage.StoreRoot.Resolve()));
+        var store = new ImageStore(new BlobStore(storeRoot));
         try
         {
-            return await LocalBuildChecks.RunAsync(syntax, bound, request, store, CancellationToken.None).ConfigureAwait(false);
+            // The bases first: read before the checks, a base pulled meanwhile only makes the stamp stale.
+            var bases = await ImageStamp.BasesAsync(bound, request, store, CancellationToken.None).ConfigureAwait(false);
+            return (await LocalBuildChecks.RunAsync(syntax, bound, request, store, CancellationToken.None).ConfigureAwait(false), bases);
         }
         catch (Exception e) when (e is BuildException or IOException or UnauthorizedAccessException)
         {
             Log.LogMessage(MessageImportance.Low, "Checking without the base images' configuration: {0}", e.Message);
-            return BuildChecks.Run(syntax, bound, buildArgs);
+            // Not stamped: the store may read fine next time.
+            return (BuildChecks.Run(syntax, bound, buildArgs), null);
         }
     }
 }

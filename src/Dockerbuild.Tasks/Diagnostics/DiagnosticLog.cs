@@ -1,4 +1,5 @@
 using Dockerbuild.Dockerfile.Checks;
+using Dockerbuild.Tasks.Incremental;
 using Microsoft.Build.Utilities;
 
 namespace Dockerbuild.Tasks.Diagnostics;
@@ -16,19 +17,26 @@ internal sealed class DiagnosticLog(TaskLoggingHelper log)
 
     /// <summary>
     /// A build-check finding, coded with its rule name and linked to BuildKit's page for the rule; an
-    /// error when the Dockerfile says <c># check=error=true</c>.
+    /// error when the Dockerfile says <c># check=error=true</c>. Returns it as logged, for the check stamp.
     /// </summary>
-    public void Finding(CheckFinding finding)
+    public CheckStamp.Finding Finding(CheckFinding finding)
     {
         var location = DiagnosticLocation.Of(finding.Span);
-        var link = RuleLink(finding.RuleName);
+        var logged = new CheckStamp.Finding(finding.RuleName, finding.Message, RuleLink(finding.RuleName), location.File, location.Line, location.Column, finding.IsError);
+        Replay(logged);
+        return logged;
+    }
+
+    /// <summary>A finding exactly as an earlier check logged it.</summary>
+    public void Replay(CheckStamp.Finding finding)
+    {
         if (finding.IsError)
         {
-            log.LogError(null, finding.RuleName, null, link, location.File, location.Line, location.Column, 0, 0, "{0}", finding.Message);
+            log.LogError(null, finding.Code, null, finding.HelpLink, finding.File, finding.Line, finding.Column, 0, 0, "{0}", finding.Message);
         }
         else
         {
-            log.LogWarning(null, finding.RuleName, null, link, location.File, location.Line, location.Column, 0, 0, "{0}", finding.Message);
+            log.LogWarning(null, finding.Code, null, finding.HelpLink, finding.File, finding.Line, finding.Column, 0, 0, "{0}", finding.Message);
         }
     }
 

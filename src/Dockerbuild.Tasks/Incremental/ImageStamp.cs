@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using Dockerbuild.Dockerfile.Instructions;
 using Dockerbuild.Engine.Context;
 using Dockerbuild.Engine.Planning;
@@ -55,11 +54,17 @@ internal sealed record ImageStamp(string Key, string ManifestDigest, string Conf
                 continue;
             }
 
-            var found = await store.FindAsync(name, cancellationToken).ConfigureAwait(false);
-            bases.Add($"{name}={found?.ManifestDigest.ToString() ?? "missing"}");
+            bases.Add(await BaseLineAsync(store, name, cancellationToken).ConfigureAwait(false));
         }
 
         return bases;
+    }
+
+    /// <summary><c>name=manifest digest</c> as the local store resolves the name now, <c>name=missing</c> when it does not.</summary>
+    public static async Task<string> BaseLineAsync(ImageStore store, string name, CancellationToken cancellationToken)
+    {
+        var found = await store.FindAsync(name, cancellationToken).ConfigureAwait(false);
+        return $"{name}={found?.ManifestDigest.ToString() ?? "missing"}";
     }
 
     /// <param name="outputs">Where the image goes besides the local store (push target, archive path).</param>
@@ -133,59 +138,18 @@ internal sealed record ImageStamp(string Key, string ManifestDigest, string Conf
     }
 
     /// <returns>The stamp, or null when there is none or it cannot be read (then the image is simply rebuilt).</returns>
-    public static ImageStamp? TryRead(string path)
-    {
-        try
-        {
-            using var stream = File.OpenRead(path);
-            var json = JsonDocument.Parse(stream).RootElement;
-            if (json.GetProperty("format").GetString() != Format)
-            {
-                return null;
-            }
-
-            return new ImageStamp(
-                json.GetProperty("key").GetString()!,
-                json.GetProperty("manifestDigest").GetString()!,
-                json.GetProperty("configDigest").GetString()!,
-                [.. json.GetProperty("names").EnumerateArray().Select(n => n.GetString()!)]);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or KeyNotFoundException or InvalidOperationException)
-        {
-            return null;
-        }
-    }
+    public static ImageStamp? TryRead(string path) => StampJson.TryRead(path, Format, json => new ImageStamp(
+        json.GetProperty("key").GetString()!,
+        json.GetProperty("manifestDigest").GetString()!,
+        json.GetProperty("configDigest").GetString()!,
+        [.. json.GetProperty("names").EnumerateArray().Select(n => n.GetString()!)]));
 
     /// <summary>Written whole or not at all: a temporary file renamed over the old stamp.</summary>
-    public async Task WriteAsync(string path, CancellationToken cancellationToken)
+    public void Write(string path) => StampJson.Write(path, Format, json =>
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        try
-        {
-            await using (var stream = File.Create(temporary))
-            await using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-            {
-                json.WriteStartObject();
-                json.WriteString("format", Format);
-                json.WriteString("key", Key);
-                json.WriteString("manifestDigest", ManifestDigest);
-                json.WriteString("configDigest", ConfigDigest);
-                json.WriteStartArray("names");
-                foreach (var name in Names)
-                {
-                    json.WriteStringValue(name);
-                }
-
-                json.WriteEndArray();
-                json.WriteEndObject();
-            }
-
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
-    }
+        json.WriteString("key", Key);
+        json.WriteString("manifestDigest", ManifestDigest);
+        json.WriteString("configDigest", ConfigDigest);
+        StampJson.WriteStrings(json, "names", Names);
+    });
 }

@@ -94,6 +94,68 @@ public sealed class DockerfileCheckTests
         Assert.Equal([("JSONArgsRecommended", 3)], withoutBase.Warnings.Select(w => (w.Code, w.LineNumber)));
     }
 
+    [Fact]
+    public void AStampReplaysTheSameFindingsUntilTheDockerfileABuildArgOrABaseImageChanges()
+    {
+        using var temp = new TempDirectory();
+        var store = temp.Combine("store");
+        var baseDirectory = Directory.CreateDirectory(temp.Combine("base")).FullName;
+        void BuildBase(string env)
+        {
+            File.WriteAllText(Path.Combine(baseDirectory, "Dockerfile"), $"FROM scratch\nENV {env}=1\n");
+            Assert.True(new DockerfileBuild
+            {
+                BuildEngine = new RecordingBuildEngine(), Dockerfile = Path.Combine(baseDirectory, "Dockerfile"), ContextDirectory = baseDirectory,
+                Repository = "base", Tags = [new TaskItem("1")], StoreRoot = store,
+            }.Execute());
+        }
+
+        BuildBase("A");
+        var dockerfile = temp.Combine("Dockerfile");
+        File.WriteAllText(dockerfile, "# check=error=true\nFROM base:1\nENV X=$A/$B\n");
+        var stamp = temp.Combine("obj", "dockerbuild.check.json");
+        (bool Succeeded, RecordingBuildEngine Engine) Check(params TaskItem[] args)
+        {
+            var engine = new RecordingBuildEngine();
+            return (new DockerfileCheck { BuildEngine = engine, Dockerfile = dockerfile, StoreRoot = store, StampFile = stamp, BuildArgs = args }.Execute(), engine);
+        }
+
+        static bool Replayed(RecordingBuildEngine engine) => engine.Messages.Any(m => m.Message!.StartsWith("Dockerfile checks up to date", StringComparison.Ordinal));
+
+        var first = Check();
+        Assert.False(first.Succeeded);
+        Assert.False(Replayed(first.Engine));
+        Assert.True(File.Exists(stamp));
+        var again = Check();
+        Assert.False(again.Succeeded);
+        Assert.True(Replayed(again.Engine));
+        Assert.Equal(
+            first.Engine.Errors.Select(e => (e.Code, e.File, e.LineNumber, e.ColumnNumber, e.Message, e.HelpLink)),
+            again.Engine.Errors.Select(e => (e.Code, e.File, e.LineNumber, e.ColumnNumber, e.Message, e.HelpLink)));
+        Assert.Equal([("UndefinedVar", 3, "Usage of undefined variable '$B'")], again.Engine.Errors.Select(e => (e.Code, e.LineNumber, e.Message![..32])));
+
+        // The same tag on a new image with another ENV: checked again, with that base's env.
+        BuildBase("B");
+        var rebased = Check();
+        Assert.False(Replayed(rebased.Engine));
+        Assert.Equal([("UndefinedVar", 3, "Usage of undefined variable '$A'")], rebased.Engine.Errors.Select(e => (e.Code, e.LineNumber, e.Message![..32])));
+
+        // A build argument that changes the checks: checked again, nothing found.
+        var arg = new TaskItem("BUILDKIT_DOCKERFILE_CHECK");
+        arg.SetMetadata("Value", "skip=UndefinedVar");
+        var skipped = Check(arg);
+        Assert.True(skipped.Succeeded);
+        Assert.False(Replayed(skipped.Engine));
+        Assert.Empty(skipped.Engine.Errors);
+
+        // A changed Dockerfile: checked again.
+        File.WriteAllText(dockerfile, "FROM base:1\nENV X=$B\n");
+        var edited = Check();
+        Assert.True(edited.Succeeded);
+        Assert.False(Replayed(edited.Engine));
+        Assert.Empty(edited.Engine.Warnings);
+    }
+
     /// <summary>BuildKit's DocURL of every rule (frontend/dockerfile/linter/ruleset.go).</summary>
     [Theory]
     [InlineData("StageNameCasing", "stage-name-casing")]
