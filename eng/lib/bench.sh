@@ -5,7 +5,9 @@
 publish_cli() { # -> sets the array `dockerbuild`
   local rid
   case "$(uname -m)" in aarch64|arm64) rid=linux-arm64 ;; *) rid=linux-x64 ;; esac
-  dotnet publish src/Dockerbuild.Cli -c Release -r "$rid" --self-contained false -o "$work/bin" -nologo -v quiet -clp:ErrorsOnly
+  # Self-contained, as a shipped binary is: the csproj then precompiles the framework with our code
+  # into one composite image, so a command starts without JIT-compiling generic framework code.
+  dotnet publish src/Dockerbuild.Cli -c Release -r "$rid" --self-contained true -o "$work/bin" -nologo -v quiet -clp:ErrorsOnly
   dockerbuild=("$work/bin/dockerbuild")
 }
 

@@ -57,6 +57,7 @@ public sealed class CopyPlanner(ContentHasher hasher, HttpClient? http, string s
         private readonly bool destinationIsDirectory;
         private readonly Dictionary<string, (LayerEntry Entry, string? ContentDigest)> planned = new(StringComparer.Ordinal);
         private readonly Dictionary<(ulong Device, ulong Inode), string> hardlinks = [];
+        private readonly HashSet<string> missingInTarget = new(StringComparer.Ordinal);
 
         public Session(CopyRequest request, ContentHasher hasher, (int Uid, int Gid)? owner, CopyMode? mode, string scratch)
         {
@@ -144,7 +145,26 @@ public sealed class CopyPlanner(ContentHasher hasher, HttpClient? http, string s
                 return new SourceEntry(path, p.Entry.Type, p.Entry.Mode, p.Entry.Uid, p.Entry.Gid, p.Entry.Size, 0, p.Entry.LinkTarget);
             }
 
-            return request.Link ? null : request.Target?.Stat(path);
+            return TargetStat(path);
+        }
+
+        // The image's filesystem under the destination, without the stats a new tree needs not: a
+        // path the image lacks has no children there, so once a directory is known missing, nothing
+        // below it is looked up (a COPY of thousands of files into a new directory costs no stat each).
+        private SourceEntry? TargetStat(string path)
+        {
+            if (request.Link || request.Target is null)
+            {
+                return null;
+            }
+
+            var entry = missingInTarget.Contains(SourcePaths.Parent(path)) ? null : request.Target.Stat(path);
+            if (entry is null)
+            {
+                missingInTarget.Add(path);
+            }
+
+            return entry;
         }
 
         public IReadOnlyList<SourceEntry> List(string directory) => throw new NotSupportedException();
@@ -313,7 +333,7 @@ public sealed class CopyPlanner(ContentHasher hasher, HttpClient? http, string s
                 return;
             }
 
-            var existing = request.Link ? null : request.Target?.Stat(parent);
+            var existing = TargetStat(parent);
             if (existing is { Type: LayerEntryType.Directory })
             {
                 planned[parent] = (Existing(existing, parent), null);
