@@ -238,9 +238,11 @@ public sealed class RuncRuntimeTests : IDisposable
     public async Task ContainerIdsAreUnique()
     {
         var runtime = Runtime();
-        var spec = Spec(["/bin/sh", "-c", "echo $$"]);
+        // One rootfs each, as every RUN has its own snapshot: containers sharing one root directory
+        // would race on the /etc/resolv.conf and /etc/hosts stubs each makes and removes.
+        var specs = Enumerable.Range(0, 3).Select(i => Spec(["/bin/sh", "-c", "echo $$"], BusyboxRootfs.Create(root.Combine($"rootfs{i}")))).ToList();
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => runtime.RunAsync(spec, null, TestContext.Current.CancellationToken)));
+        var results = await Task.WhenAll(specs.Select(spec => runtime.RunAsync(spec, null, TestContext.Current.CancellationToken)));
 
         Assert.All(results, r => Assert.Equal(0, r.ExitCode));
     }
