@@ -176,7 +176,8 @@ public sealed class DockerfileBuild : Task, ICancelableTask
         var stampFile = StampFile.Length > 0 ? Path.GetFullPath(StampFile) : null;
         var inputs = stampFile is null ? null : await ImageStamp.ComputeKeyAsync(request, [archive ?? ""], StampExcludedDirectory.Length > 0 ? StampExcludedDirectory : Path.GetDirectoryName(stampFile), cancellationToken).ConfigureAwait(false);
         Timing("inputs hashed for the stamp", clock);
-        if (!NoCache && inputs is not null && await UpToDateAsync(stampFile!, inputs, bound, request, store, names, archive, cancellationToken).ConfigureAwait(false) is { } stamp)
+        var bases = inputs is null ? null : await ImageStamp.BasesAsync(bound, request, store, cancellationToken).ConfigureAwait(false);
+        if (!NoCache && inputs is not null && await UpToDateAsync(stampFile!, ImageStamp.WithBases(inputs, bases!), store, names, archive, cancellationToken).ConfigureAwait(false) is { } stamp)
         {
             Log.LogMessage(MessageImportance.Normal, "Image up to date (the Dockerfile, its contexts, base images and settings have not changed): {0}", stamp.ManifestDigest);
             SetOutputs(stamp.ManifestDigest, stamp.ConfigDigest, names);
@@ -215,8 +216,13 @@ public sealed class DockerfileBuild : Task, ICancelableTask
 
         if (stampFile is not null && inputs is not null)
         {
-            // The bases as they are now, pulled if the build had to.
-            var key = ImageStamp.WithBases(inputs, await ImageStamp.BasesAsync(bound, request, store, cancellationToken).ConfigureAwait(false));
+            // The bases as they are now: only one the build had to pull reads differently than before it.
+            if (bases is null || bases.Any(ImageStamp.IsMissing))
+            {
+                bases = await ImageStamp.BasesAsync(bound, request, store, cancellationToken).ConfigureAwait(false);
+            }
+
+            var key = ImageStamp.WithBases(inputs, bases);
             new ImageStamp(key, result.ManifestDigest.ToString(), result.ConfigDigest.ToString(), request.Tags).Write(stampFile);
             Timing("stamp written", clock);
         }
@@ -231,11 +237,11 @@ public sealed class DockerfileBuild : Task, ICancelableTask
     /// every name still on that image in the local store (no rmi, no other build's tag since), the
     /// archive still there. Null means build.
     /// </summary>
-    private static async Task<ImageStamp?> UpToDateAsync(string stampFile, string inputs, BoundDockerfile dockerfile, BuildRequest request, ImageStore store,
+    private static async Task<ImageStamp?> UpToDateAsync(string stampFile, string key, ImageStore store,
         IReadOnlyList<ImageReference> names, string? archive, CancellationToken cancellationToken)
     {
         if (ImageStamp.TryRead(stampFile) is not { } stamp
-            || stamp.Key != ImageStamp.WithBases(inputs, await ImageStamp.BasesAsync(dockerfile, request, store, cancellationToken).ConfigureAwait(false))
+            || stamp.Key != key
             || (archive is not null && !File.Exists(archive)))
         {
             return null;

@@ -1,5 +1,5 @@
 using System.IO.Compression;
-using ZstdSharp;
+using Dockerbuild.Oci.Layers;
 
 namespace Dockerbuild.Oci.Archive;
 
@@ -49,7 +49,7 @@ internal static class ArchiveCompression
         Stream content = kind switch
         {
             Kind.Gzip => new GZipStream(whole, CompressionMode.Decompress),
-            Kind.Zstd => new DecompressionStream(whole),
+            Kind.Zstd => ZstdStreams.Decompress(whole),
             _ => whole,
         };
         return (content, kind);

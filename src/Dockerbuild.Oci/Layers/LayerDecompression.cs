@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using ZstdSharp;
 
 namespace Dockerbuild.Oci.Layers;
 
@@ -20,7 +19,7 @@ public static class LayerDecompression
 
         if (read == 4 && magic is [0x28, 0xB5, 0x2F, 0xFD])
         {
-            return new DecompressionStream(whole);
+            return ZstdStreams.Decompress(whole);
         }
 
         return whole;

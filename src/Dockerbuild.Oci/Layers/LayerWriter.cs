@@ -97,21 +97,8 @@ public static class LayerWriter
             }
 
             case LayerCompression.Zstd:
-            {
-                var zstd = new CompressionStream(compressed, options.CompressionLevel ?? DefaultZstdLevel, leaveOpen: true);
-                await using (zstd.ConfigureAwait(false))
-                {
-                    // Always the multithreaded format (nbWorkers >= 1): its output is the same for any
-                    // number of workers, while nbWorkers = 0 would differ, and so would blobs built on
-                    // machines with different core counts.
-                    zstd.SetParameter(ZSTD_cParameter.ZSTD_c_nbWorkers, threads);
-
-                    uncompressed = new HashingWriteStream(zstd);
-                    await writeTar(uncompressed, cancellationToken, null).ConfigureAwait(false);
-                }
-
+                uncompressed = await WriteZstdAsync(writeTar, compressed, options, threads, cancellationToken).ConfigureAwait(false);
                 break;
-            }
 
             case LayerCompression.None:
                 uncompressed = new HashingWriteStream(compressed);
@@ -133,6 +120,33 @@ public static class LayerWriter
                 compressed.Written,
                 MediaTypeOf(options.Compression, options.DockerMediaTypes),
                 uncompressed.Written);
+        }
+    }
+
+    /// <summary>
+    /// The zstd case on its own: its state machine holds ZstdSharp's stream, and a method naming that type
+    /// loads ZstdSharp when it is compiled, which a gzip layer (the default) must not pay for.
+    /// </summary>
+    /// <returns>The stream that counted and hashed the tar.</returns>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static async Task<HashingWriteStream> WriteZstdAsync(
+        Func<Stream, CancellationToken, Func<string, CancellationToken, ValueTask>?, Task> writeTar,
+        HashingWriteStream compressed,
+        LayerWriteOptions options,
+        int threads,
+        CancellationToken cancellationToken)
+    {
+        var zstd = new CompressionStream(compressed, options.CompressionLevel ?? DefaultZstdLevel, leaveOpen: true);
+        await using (zstd.ConfigureAwait(false))
+        {
+            // Always the multithreaded format (nbWorkers >= 1): its output is the same for any
+            // number of workers, while nbWorkers = 0 would differ, and so would blobs built on
+            // machines with different core counts.
+            zstd.SetParameter(ZSTD_cParameter.ZSTD_c_nbWorkers, threads);
+
+            var uncompressed = new HashingWriteStream(zstd);
+            await writeTar(uncompressed, cancellationToken, null).ConfigureAwait(false);
+            return uncompressed;
         }
     }
 }

@@ -64,8 +64,13 @@ internal sealed record ImageStamp(string Key, string ManifestDigest, string Conf
     public static async Task<string> BaseLineAsync(ImageStore store, string name, CancellationToken cancellationToken)
     {
         var found = await store.FindAsync(name, cancellationToken).ConfigureAwait(false);
-        return $"{name}={found?.ManifestDigest.ToString() ?? "missing"}";
+        return $"{name}={found?.ManifestDigest.ToString() ?? Missing}";
     }
+
+    /// <summary>Whether a <see cref="BaseLineAsync"/> line is of a base the local store did not have.</summary>
+    public static bool IsMissing(string line) => line.EndsWith("=" + Missing, StringComparison.Ordinal);
+
+    private const string Missing = "missing";
 
     /// <param name="outputs">Where the image goes besides the local store (push target, archive path).</param>
     /// <param name="excludedDirectory">
