@@ -142,14 +142,9 @@ public sealed class RunTests
     [Fact]
     public async Task SigtermIsForwardedToTheContainerWhoseExitCodeEndsTheRun()
     {
-        using var cli = await ImageAsync();
-        cli.Environment["XDG_RUNTIME_DIR"] = Path.Combine(cli.Home, "run");
+        using var cli = await SignalledImageAsync();
         // sh runs a trap only between commands, hence sleep in the background and the interruptible wait.
-        using var running = cli.Start("run", "app", "sh", "-c", "trap 'echo got TERM; exit 7' TERM; echo started; sleep 1000 & wait");
-        await running.WaitForLineAsync("started");
-
-        await running.SignalAsync("TERM");
-        var (exitCode, lines) = await running.WaitForExitAsync();
+        var (exitCode, lines) = await TerminateOnceAsync(cli, "started", "run", "app", "sh", "-c", "trap 'echo got TERM; exit 7' TERM; echo started; sleep 1000 & wait");
 
         // docker run --sig-proxy=true (its default): the container handles the signal and its exit code is the run's.
         Assert.Equal(7, exitCode);
@@ -161,13 +156,8 @@ public sealed class RunTests
     [Fact]
     public async Task WithoutSigProxySigtermKillsTheContainerAndRemovesItsSnapshot()
     {
-        using var cli = await ImageAsync();
-        cli.Environment["XDG_RUNTIME_DIR"] = Path.Combine(cli.Home, "run");
-        using var running = cli.Start("run", "--sig-proxy=false", "app", "sh", "-c", "trap 'echo got TERM' TERM; echo started; sleep 1000 & wait");
-        await running.WaitForLineAsync("started");
-
-        await running.SignalAsync("TERM");
-        var (exitCode, lines) = await running.WaitForExitAsync();
+        using var cli = await SignalledImageAsync();
+        var (exitCode, lines) = await TerminateOnceAsync(cli, "started", "run", "--sig-proxy=false", "app", "sh", "-c", "trap 'echo got TERM' TERM; echo started; sleep 1000 & wait");
 
         Assert.Equal(130, exitCode);
         Assert.Contains("dockerbuild: cancelled", lines);
@@ -178,21 +168,33 @@ public sealed class RunTests
     [Fact]
     public async Task SigtermStillCancelsABuildAndKillsItsRunStep()
     {
-        using var cli = await ImageAsync();
-        cli.Environment["XDG_RUNTIME_DIR"] = Path.Combine(cli.Home, "run");
+        using var cli = await SignalledImageAsync();
         var context = Directory.CreateDirectory(Path.Combine(cli.Home, "context")).FullName;
         // The markers are computed, so the step's own command line in the progress does not match them.
         await File.WriteAllTextAsync(Path.Combine(context, "Dockerfile"), "FROM app\nRUN trap 'echo trapped-$((6+1))' TERM; echo up-$((40+2)); sleep 1000 & wait\n", TestContext.Current.CancellationToken);
-        using var running = cli.Start("build", "--progress=plain", context);
-        await running.WaitForLineAsync("up-42");
-
-        await running.SignalAsync("TERM");
-        var (exitCode, lines) = await running.WaitForExitAsync();
+        var (exitCode, lines) = await TerminateOnceAsync(cli, "up-42", "build", "--progress=plain", context);
 
         Assert.Equal(130, exitCode);
         Assert.Contains("dockerbuild: cancelled", lines);
         Assert.DoesNotContain(lines, line => line.Contains("trapped-7", StringComparison.Ordinal));
         await AssertNothingLeftAsync(cli);
+    }
+
+    /// <summary>The <c>app</c> store, with a runtime directory of its own for runc's state when not run as root.</summary>
+    private static async Task<DockerbuildProcess> SignalledImageAsync()
+    {
+        var cli = await ImageAsync();
+        cli.Environment["XDG_RUNTIME_DIR"] = Path.Combine(cli.Home, "run");
+        return cli;
+    }
+
+    /// <summary>Starts dockerbuild with <paramref name="arguments"/>, sends it SIGTERM once it prints <paramref name="ready"/>, and waits for it to end.</summary>
+    private static async Task<(int ExitCode, IReadOnlyList<string> Lines)> TerminateOnceAsync(DockerbuildProcess cli, string ready, params string[] arguments)
+    {
+        using var running = cli.Start(arguments);
+        await running.WaitForLineAsync(ready);
+        await running.SignalAsync("TERM");
+        return await running.WaitForExitAsync();
     }
 
     /// <summary>No snapshot (so no overlay mount) in the store, and no container of it known to runc.</summary>

@@ -13,7 +13,7 @@ namespace Dockerbuild.Tasks.Tests.EndToEnd;
 /// samples get no bin/ or obj/.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-public sealed class SamplesTests(PackageFeed feed) : IClassFixture<PackageFeed>
+public sealed class SamplesTests(PackageFeed feed)
 {
     [Fact]
     public async Task BothSamplesPublishIntoImagesThatRunOnTheLocalBaseImage()
