@@ -3,13 +3,14 @@
 # distribution registry is the push/pull peer, skopeo, umoci and podman read back what we write, busybox and
 # debootstrap make local base images (debian-archive-keyring verifies what it downloads; also on
 # Ubuntu hosts), buildah is the reference builder, qemu-user-static runs RUN for a foreign --platform
-# (the tests register its binfmt_misc entry); the eng/ scripts use python3, curl and flock.
+# (the tests register its binfmt_misc entry); clang and zlib1g-dev are Native AOT's toolchain, which
+# compiles the package's native host (Dockerbuild.Publish.Host); the eng/ scripts use python3, curl and flock.
 # Idempotent and quiet when everything is already there.
 set -euo pipefail
 
 packages=(runc docker-registry apache2-utils openssl skopeo umoci podman busybox-static debootstrap buildah
           uidmap fuse-overlayfs zstd xz-utils bzip2 iproute2 hyperfine curl ca-certificates openssh-client
-          qemu-user-static debian-archive-keyring python3 util-linux)
+          qemu-user-static debian-archive-keyring python3 util-linux clang zlib1g-dev)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -7,8 +7,8 @@ using Dockerbuild.Engine;
 using Dockerbuild.Engine.Execution;
 using Dockerbuild.Engine.Planning;
 using Dockerbuild.Oci.Storage;
-using Dockerbuild.Tasks.Diagnostics;
-using Dockerbuild.Tasks.Incremental;
+using Dockerbuild.Publish.Diagnostics;
+using Dockerbuild.Publish.Incremental;
 using Microsoft.Build.Framework;
 using Task = Microsoft.Build.Utilities.Task;
 
@@ -38,7 +38,7 @@ public sealed class DockerfileCheck : Task
 
     public override bool Execute()
     {
-        var diagnostics = new DiagnosticLog(Log);
+        var diagnostics = new DiagnosticLog(new MsBuildLog(Log));
         var path = Path.GetFullPath(Dockerfile);
         byte[] bytes;
         try
@@ -53,7 +53,7 @@ public sealed class DockerfileCheck : Task
 
         var storeRoot = StoreRoot.Length > 0 ? Path.GetFullPath(StoreRoot) : Oci.Storage.StoreRoot.Resolve();
         var stampFile = StampFile.Length > 0 ? Path.GetFullPath(StampFile) : null;
-        var key = stampFile is null ? null : CheckStamp.ComputeKey(path, bytes, TaskItems.Pairs(BuildArgs), Target, storeRoot);
+        var key = stampFile is null ? null : CheckStamp.ComputeKey(Path.GetDirectoryName(typeof(DockerfileCheck).Assembly.Location) ?? "", path, bytes, TaskItems.Pairs(BuildArgs), Target, storeRoot);
         if (key is not null && Replay(stampFile!, key, storeRoot, diagnostics))
         {
             return !Log.HasLoggedErrors;

@@ -108,7 +108,7 @@ internal static class OciSpec
         var namespaces = new JsonArray(Namespace("pid"), Namespace("ipc"), Namespace("uts"), Namespace("mount"));
         if (spec.Network == NetworkMode.None)
         {
-            namespaces.Add(Namespace("network"));
+            namespaces.Add((JsonNode)Namespace("network"));
         }
 
         var linux = new JsonObject
@@ -119,7 +119,7 @@ internal static class OciSpec
         };
         if (idMappings is not null)
         {
-            namespaces.Add(Namespace("user"));
+            namespaces.Add((JsonNode)Namespace("user"));
             linux["uidMappings"] = Mappings(idMappings!, m => m.ContainerUid, m => m.HostUid);
             linux["gidMappings"] = Mappings(idMappings!, m => m.ContainerGid, m => m.HostGid);
         }

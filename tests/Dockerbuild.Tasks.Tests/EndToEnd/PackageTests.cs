@@ -33,10 +33,20 @@ public sealed class PackageTests(PackageFeed feed)
             [
                 "Dockerbuild.nuspec", "README.md", "build/Dockerbuild.props", "build/Dockerbuild.targets",
                 "tasks/net10.0/Dockerbuild.Dockerfile.dll", "tasks/net10.0/Dockerbuild.Engine.dll", "tasks/net10.0/Dockerbuild.Oci.dll",
-                "tasks/net10.0/Dockerbuild.Tasks.deps.json", "tasks/net10.0/Dockerbuild.Tasks.dll",
-                "tasks/net10.0/Pidgin.dll", "tasks/net10.0/ZstdSharp.dll",
+                "tasks/net10.0/Dockerbuild.Publish.dll", "tasks/net10.0/Dockerbuild.Tasks.deps.json", "tasks/net10.0/Dockerbuild.Tasks.dll",
+                "tasks/net10.0/Pidgin.dll", "tasks/net10.0/ZstdSharp.dll", "tasks/net10.0/linux-x64/Dockerbuild.Publish.Host",
             ],
             files);
+
+        // The native host is a linux x86-64 executable (ELF, e_machine 62), not a managed assembly.
+        using (var host = package.GetEntry("tasks/net10.0/linux-x64/Dockerbuild.Publish.Host")!.Open())
+        {
+            var header = new byte[20];
+            host.ReadExactly(header);
+            Assert.Equal("\u007fELF"u8.ToArray(), header[..4]);
+            Assert.Equal(62, BitConverter.ToUInt16(header, 18));
+        }
+
         using var nuspec = new StreamReader(package.GetEntry("Dockerbuild.nuspec")!.Open());
         var text = nuspec.ReadToEnd();
         Assert.Contains("<developmentDependency>true</developmentDependency>", text);
@@ -137,6 +147,7 @@ public sealed class PackageTests(PackageFeed feed)
 
         // The binary log holds the build (the registry and the task are there) but never the secret.
         var logged = await BinlogTextAsync(binlog);
+        Assert.Contains("Dockerbuild: building in the native host ", logged);
         Assert.Contains(registry.Host, logged);
         Assert.Contains("DockerfileBuild", logged);
         Assert.DoesNotContain(registry.Password, logged);
@@ -197,6 +208,45 @@ public sealed class PackageTests(PackageFeed feed)
         var (disabled, disabledOutput) = await project.PublishAsync("-p:EnableDockerbuild=false");
         Assert.True(disabled == 0, disabledOutput);
         Assert.DoesNotContain("Step 1/4", disabledOutput);
+    }
+
+    [Fact]
+    public async Task TheNativeHostAndTheMsBuildProcessBuildTheSameImageAndLogTheSameSteps()
+    {
+        Require.Executable("runc", "runc");
+        // SOURCE_DATE_EPOCH makes the image byte-for-byte reproducible, so the two ways must agree on its digest.
+        using var project = new TestProject(feed, "TwinApp", BusyboxDockerfile.Base + """
+            ARG SOURCE_DATE_EPOCH
+            COPY --from=publish / /app/
+            RUN ls /app > /listing.txt && echo listed
+            """, """
+              <ItemGroup>
+                <DockerfileBuildArg Include="SOURCE_DATE_EPOCH" Value="1700000000" />
+              </ItemGroup>
+              <Target Name="ShowImage" AfterTargets="DockerBuild">
+                <Message Importance="high" Text="image: $(DockerbuildImageDigest)" />
+              </Target>
+            """);
+        project.AddBusybox();
+
+        var (hostExit, hostOutput) = await project.PublishAsync("-v:d");
+        // In the MSBuild process, into another store (the first image is not there to be reused).
+        var (inProcessExit, inProcessOutput) = await project.PublishAsync("-v:d", "-p:DockerbuildNativeHost=false", $"-p:DockerbuildRoot={Path.Combine(project.Root, "other-store")}");
+
+        Assert.True(hostExit == 0, hostOutput);
+        Assert.True(inProcessExit == 0, inProcessOutput);
+        Assert.Contains("Dockerbuild: building in the native host ", hostOutput);
+        Assert.Contains("Dockerbuild: building in the MSBuild process", inProcessOutput);
+        Assert.Equal(ImageLine(hostOutput), ImageLine(inProcessOutput));
+        Assert.Equal(StepLines(hostOutput), StepLines(inProcessOutput));
+        // The RUN's output is among them (detailed verbosity), sent live by the host.
+        Assert.Contains(StepLines(hostOutput), l => l.EndsWith(" | listed", StringComparison.Ordinal));
+
+        static string ImageLine(string output) => Assert.Single(output.Split('\n'), l => l.Contains("image: sha256:", StringComparison.Ordinal)).Trim();
+
+        // Step lines and RUN output, without the times (DONE 0.1s).
+        static List<string> StepLines(string output) =>
+            [.. output.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("Step ", StringComparison.Ordinal)).Select(l => System.Text.RegularExpressions.Regex.Replace(l, @" DONE [0-9.]+s$", " DONE"))];
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using Dockerbuild.Engine;
 using Dockerbuild.Engine.Execution;
 using Dockerbuild.Oci.Registry;
 using Dockerbuild.Oci.Storage;
-using Dockerbuild.Tasks.Diagnostics;
+using Dockerbuild.Publish.Diagnostics;
 
 namespace Dockerbuild.Tasks.Tests.Unit;
 

@@ -1,5 +1,5 @@
 using Dockerbuild.Oci.Storage;
-using Dockerbuild.Tasks.Diagnostics;
+using Dockerbuild.Publish.Diagnostics;
 using Dockerbuild.Testing;
 using Microsoft.Build.Framework;
 using TaskItem = Microsoft.Build.Utilities.TaskItem;

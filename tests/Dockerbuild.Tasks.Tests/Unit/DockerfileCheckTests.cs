@@ -1,5 +1,5 @@
 using Dockerbuild.Dockerfile.Checks;
-using Dockerbuild.Tasks.Diagnostics;
+using Dockerbuild.Publish.Diagnostics;
 using Dockerbuild.Testing;
 using Microsoft.Build.Utilities;
 

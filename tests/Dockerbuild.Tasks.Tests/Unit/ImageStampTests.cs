@@ -1,6 +1,6 @@
 using Dockerbuild.Engine.Planning;
 using Dockerbuild.Oci.Storage;
-using Dockerbuild.Tasks.Incremental;
+using Dockerbuild.Publish.Incremental;
 using Dockerbuild.Testing;
 
 namespace Dockerbuild.Tasks.Tests.Unit;

@@ -1,7 +1,7 @@
 using Dockerbuild.Dockerfile;
 using Dockerbuild.Engine.Execution;
-using Dockerbuild.Tasks.Diagnostics;
-using Dockerbuild.Tasks.Logging;
+using Dockerbuild.Publish.Diagnostics;
+using Dockerbuild.Publish.Logging;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
@@ -54,6 +54,6 @@ public sealed class StepLogTests
     {
         var engine = new RecordingBuildEngine();
         var log = new TaskLoggingHelper(engine, "DockerfileBuild");
-        return (engine, new StepLog(new DiagnosticLog(log), "/src/Dockerfile"));
+        return (engine, new StepLog(new DiagnosticLog(new MsBuildLog(log)), "/src/Dockerfile"));
     }
 }

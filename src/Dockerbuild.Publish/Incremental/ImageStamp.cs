@@ -6,7 +6,7 @@ using Dockerbuild.Engine.Planning;
 using Dockerbuild.Oci.Layers;
 using Dockerbuild.Oci.Storage;
 
-namespace Dockerbuild.Tasks.Incremental;
+namespace Dockerbuild.Publish.Incremental;
 
 /// <summary>
 /// What the last image build of a project was made from and what it produced, kept under obj/. The key

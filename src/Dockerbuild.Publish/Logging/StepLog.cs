@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Dockerbuild.Dockerfile;
 using Dockerbuild.Engine.Execution;
-using Dockerbuild.Tasks.Diagnostics;
-using Microsoft.Build.Framework;
+using Dockerbuild.Publish.Diagnostics;
 
-namespace Dockerbuild.Tasks.Logging;
+
+namespace Dockerbuild.Publish.Logging;
 
 /// <summary>
 /// The engine's progress as MSBuild messages: <c>Step 3/7 RUN make</c> when a step starts, then
@@ -36,30 +36,30 @@ internal sealed partial class StepLog(DiagnosticLog log, string dockerfile) : IP
                 case BuildEventKind.Started:
                     var (prefix, rest) = Split(value.Text);
                     steps[value.Step] = (prefix, value.Span);
-                    log.Log.LogMessage(MessageImportance.Normal, "{0} {1}", prefix, rest);
+                    log.Message(LogImportance.Normal, $"{prefix} {rest}");
                     break;
                 case BuildEventKind.Cached:
                     Cached++;
-                    log.Log.LogMessage(MessageImportance.Normal, "{0} CACHED", PrefixOf(value.Step));
+                    log.Message(LogImportance.Normal, $"{PrefixOf(value.Step)} CACHED");
                     break;
                 case BuildEventKind.Done:
                     Executed++;
-                    log.Log.LogMessage(MessageImportance.Normal, "{0} DONE {1}", PrefixOf(value.Step), value.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + "s");
+                    log.Message(LogImportance.Normal, $"{PrefixOf(value.Step)} DONE {value.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)}s");
                     break;
                 case BuildEventKind.Output:
-                    log.Log.LogMessage(MessageImportance.Low, "{0} | {1}", PrefixOf(value.Step), value.Text);
+                    log.Message(LogImportance.Low, $"{PrefixOf(value.Step)} | {value.Text}");
                     break;
                 case BuildEventKind.Error:
                     // The error itself is logged once, coded, from the exception that ends the build.
                     FailedStep ??= steps.TryGetValue(value.Step, out var failed) ? failed.Span : null;
-                    log.Log.LogMessage(MessageImportance.Normal, "{0} ERROR", PrefixOf(value.Step));
+                    log.Message(LogImportance.Normal, $"{PrefixOf(value.Step)} ERROR");
                     break;
                 case BuildEventKind.Warning:
                     log.Warning(DiagnosticCodes.BuildWarning, DiagnosticLocation.OfFile(dockerfile), value.Text);
                     break;
                 case BuildEventKind.CheckWarning:
                     // The checks were reported by DockerfileCheck; the engine's copy stays at detailed verbosity.
-                    log.Log.LogMessage(MessageImportance.Low, "{0}", value.Text);
+                    log.Message(LogImportance.Low, value.Text);
                     break;
             }
         }

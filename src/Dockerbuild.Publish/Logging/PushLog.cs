@@ -1,16 +1,17 @@
 using System.Globalization;
 using Dockerbuild.Oci;
 using Dockerbuild.Oci.Registry;
-using Microsoft.Build.Framework;
-using Microsoft.Build.Utilities;
+using Dockerbuild.Publish.Diagnostics;
 
-namespace Dockerbuild.Tasks.Logging;
+
+
+namespace Dockerbuild.Publish.Logging;
 
 /// <summary>
 /// Push progress as docker prints it, one message per blob and status change (<c>a1b2c3d4e5f6: Pushed
 /// 12.3 MB</c>) at normal verbosity, with each further quarter of an upload at detailed verbosity.
 /// </summary>
-internal sealed class PushLog(TaskLoggingHelper log) : IProgress<TransferProgress>
+internal sealed class PushLog(IBuildLog log) : IProgress<TransferProgress>
 {
     private readonly Lock gate = new();
     private readonly Dictionary<Digest, (TransferStatus Status, int Quarter)> seen = [];
@@ -31,22 +32,22 @@ internal sealed class PushLog(TaskLoggingHelper log) : IProgress<TransferProgres
             switch (value.Status)
             {
                 case TransferStatus.Complete:
-                    log.LogMessage(MessageImportance.Normal, "{0}: Pushed {1}", id, Size(value.Size));
+                    log.Message(LogImportance.Normal, $"{id}: Pushed {Size(value.Size)}");
                     break;
                 case TransferStatus.Exists:
-                    log.LogMessage(MessageImportance.Normal, "{0}: Layer already exists", id);
+                    log.Message(LogImportance.Normal, $"{id}: Layer already exists");
                     break;
                 case TransferStatus.Mounted:
-                    log.LogMessage(MessageImportance.Normal, "{0}: Mounted from another repository", id);
+                    log.Message(LogImportance.Normal, $"{id}: Mounted from another repository");
                     break;
                 case TransferStatus.Retrying:
-                    log.LogMessage(MessageImportance.Normal, "{0}: Retrying", id);
+                    log.Message(LogImportance.Normal, $"{id}: Retrying");
                     break;
                 case TransferStatus.Uploading:
-                    log.LogMessage(MessageImportance.Low, "{0}: Pushing {1} of {2}", id, Size(value.Transferred), Size(value.Size));
+                    log.Message(LogImportance.Low, $"{id}: Pushing {Size(value.Transferred)} of {Size(value.Size)}");
                     break;
                 default:
-                    log.LogMessage(MessageImportance.Low, "{0}: {1}", id, value.Status);
+                    log.Message(LogImportance.Low, $"{id}: {value.Status}");
                     break;
             }
         }

@@ -1,6 +1,6 @@
 using Dockerbuild.Dockerfile;
 
-namespace Dockerbuild.Tasks.Diagnostics;
+namespace Dockerbuild.Publish.Diagnostics;
 
 /// <summary>Where an MSBuild diagnostic points: a file, and a line and column in it when known (0 = none).</summary>
 internal sealed record DiagnosticLocation(string? File, int Line, int Column)

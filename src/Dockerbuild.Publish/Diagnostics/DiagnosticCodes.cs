@@ -1,4 +1,4 @@
-namespace Dockerbuild.Tasks.Diagnostics;
+namespace Dockerbuild.Publish.Diagnostics;
 
 /// <summary>
 /// The package's diagnostic codes, one per thing a user can act on (the table is in the package README).

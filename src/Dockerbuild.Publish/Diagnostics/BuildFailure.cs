@@ -8,7 +8,7 @@ using Dockerbuild.Oci.Layers;
 using Dockerbuild.Oci.Registry;
 using Dockerbuild.Oci.Storage;
 
-namespace Dockerbuild.Tasks.Diagnostics;
+namespace Dockerbuild.Publish.Diagnostics;
 
 /// <summary>
 /// One coded MSBuild error for an exception of the engine: the code says what kind of failure it is, the

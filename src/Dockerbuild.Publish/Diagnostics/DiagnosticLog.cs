@@ -1,19 +1,20 @@
 using Dockerbuild.Dockerfile.Checks;
-using Dockerbuild.Tasks.Incremental;
-using Microsoft.Build.Utilities;
+using Dockerbuild.Publish.Incremental;
 
-namespace Dockerbuild.Tasks.Diagnostics;
+namespace Dockerbuild.Publish.Diagnostics;
 
-/// <summary>Coded errors and warnings at a file location, through the task's <see cref="TaskLoggingHelper"/>.</summary>
-internal sealed class DiagnosticLog(TaskLoggingHelper log)
+/// <summary>Messages, and coded errors and warnings at a file location, into an <see cref="IBuildLog"/>.</summary>
+internal sealed class DiagnosticLog(IBuildLog log)
 {
-    public TaskLoggingHelper Log => log;
+    public IBuildLog Log => log;
+
+    public void Message(LogImportance importance, string text) => log.Message(importance, text);
 
     public void Error(string code, DiagnosticLocation location, string message) =>
-        log.LogError(null, code, null, null, location.File, location.Line, location.Column, 0, 0, "{0}", message);
+        log.Diagnostic(new LoggedDiagnostic(LogSeverity.Error, code, null, location.File, location.Line, location.Column, message));
 
     public void Warning(string code, DiagnosticLocation location, string message) =>
-        log.LogWarning(null, code, null, null, location.File, location.Line, location.Column, 0, 0, "{0}", message);
+        log.Diagnostic(new LoggedDiagnostic(LogSeverity.Warning, code, null, location.File, location.Line, location.Column, message));
 
     /// <summary>
     /// A build-check finding, coded with its rule name and linked to BuildKit's page for the rule; an
@@ -28,17 +29,8 @@ internal sealed class DiagnosticLog(TaskLoggingHelper log)
     }
 
     /// <summary>A finding exactly as an earlier check logged it.</summary>
-    public void Replay(CheckStamp.Finding finding)
-    {
-        if (finding.IsError)
-        {
-            log.LogError(null, finding.Code, null, finding.HelpLink, finding.File, finding.Line, finding.Column, 0, 0, "{0}", finding.Message);
-        }
-        else
-        {
-            log.LogWarning(null, finding.Code, null, finding.HelpLink, finding.File, finding.Line, finding.Column, 0, 0, "{0}", finding.Message);
-        }
-    }
+    public void Replay(CheckStamp.Finding finding) =>
+        log.Diagnostic(new LoggedDiagnostic(finding.IsError ? LogSeverity.Error : LogSeverity.Warning, finding.Code, finding.HelpLink, finding.File, finding.Line, finding.Column, finding.Message));
 
     /// <summary>BuildKit's short links: <c>https://docs.docker.com/go/dockerfile/rule/json-args-recommended/</c>.</summary>
     internal static string RuleLink(string ruleName)

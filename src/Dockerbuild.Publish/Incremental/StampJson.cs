@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Dockerbuild.Tasks.Incremental;
+namespace Dockerbuild.Publish.Incremental;
 
 /// <summary>The stamps' JSON files under obj/: read leniently (any failure means no stamp), written atomically.</summary>
 internal static class StampJson

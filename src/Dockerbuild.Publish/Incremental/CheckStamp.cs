@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Dockerbuild.Oci.Storage;
 
-namespace Dockerbuild.Tasks.Incremental;
+namespace Dockerbuild.Publish.Incremental;
 
 /// <summary>
 /// The findings of the last DockerfileCheck of a project, kept under obj/ so a build whose Dockerfile,
@@ -20,7 +20,8 @@ internal sealed record CheckStamp(string Key, IReadOnlyList<string> Bases, IRead
     /// <summary>One diagnostic as it was logged.</summary>
     internal sealed record Finding(string Code, string Message, string? HelpLink, string? File, int Line, int Column, bool IsError);
 
-    public static string ComputeKey(string dockerfile, byte[] bytes, IReadOnlyDictionary<string, string> buildArgs, string target, string storeRoot)
+    /// <param name="assemblyDirectory">Where the package's assemblies are (the task assembly's directory).</param>
+    public static string ComputeKey(string assemblyDirectory, string dockerfile, byte[] bytes, IReadOnlyDictionary<string, string> buildArgs, string target, string storeRoot)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         void Add(string part)
@@ -33,10 +34,9 @@ internal sealed record CheckStamp(string Key, IReadOnlyList<string> Bases, IRead
         Add(typeof(CheckStamp).Assembly.ManifestModule.ModuleVersionId.ToString());
         // The rules live in assemblies not loaded here: a rebuilt one (same package version in a
         // development loop) shows in its size and time.
-        var directory = Path.GetDirectoryName(typeof(CheckStamp).Assembly.Location) ?? "";
         foreach (var name in new[] { "Dockerbuild.Dockerfile.dll", "Dockerbuild.Engine.dll" })
         {
-            var file = new FileInfo(Path.Combine(directory, name));
+            var file = new FileInfo(Path.Combine(assemblyDirectory, name));
             Add(file.Exists ? $"{name}|{file.Length}|{file.LastWriteTimeUtc.Ticks}" : name);
         }
 
