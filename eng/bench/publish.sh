@@ -17,7 +17,8 @@
 # With --cli (or before the package exists), ours is `dotnet publish` followed by the dockerbuild CLI
 # (`dockerbuild build --push --build-context publish=DIR`), published for this machine (ReadyToRun).
 #
-# Ours is packed by eng/pack.sh, as it ships (task assemblies ReadyToRun-compiled).
+# Ours is packed by eng/pack.sh, as it ships (task assemblies ReadyToRun-compiled, the image build in
+# the native host, Dockerbuild.Publish.Host, compiled ahead of time).
 # --keep leaves the projects, feed and store in the work directory (the registry is stopped).
 #
 # Usage: eng/bench/publish.sh [--runs N] [--cli] [--keep]

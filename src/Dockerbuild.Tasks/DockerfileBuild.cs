@@ -121,12 +121,20 @@ public sealed class DockerfileBuild : Task, ICancelableTask
             StampExcludedDirectory = StampExcludedDirectory,
         };
         var log = new MsBuildLog(Log);
+        ProjectImageResult? result = null;
         var host = UseNativeHost ? NativeHost.Find() : null;
-        Log.LogMessage(MessageImportance.Low, host is null ? "Dockerbuild: building in the MSBuild process" : $"Dockerbuild: building in the native host {host}");
-        // The one place the build is waited for: MSBuild calls tasks synchronously.
-        var result = host is null
-            ? ProjectImageBuild.RunAsync(request, log, cancellation.Token).GetAwaiter().GetResult()
-            : NativeHost.Run(host, request, log, cancellation.Token);
+        if (host is not null)
+        {
+            Log.LogMessage(MessageImportance.Low, "Dockerbuild: building in the native host {0}", host);
+        }
+
+        if (host is null || !NativeHost.TryRun(host, request, log, cancellation.Token, out result))
+        {
+            Log.LogMessage(MessageImportance.Low, "Dockerbuild: building in the MSBuild process");
+            // The one place the build is waited for: MSBuild calls tasks synchronously.
+            result = ProjectImageBuild.RunAsync(request, log, cancellation.Token).GetAwaiter().GetResult();
+        }
+
         if (result is null)
         {
             return false;

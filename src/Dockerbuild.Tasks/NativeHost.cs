@@ -54,8 +54,11 @@ internal static partial class NativeHost
         return path;
     }
 
-    /// <summary>The image, or null when the build failed (its errors logged).</summary>
-    public static ProjectImageResult? Run(string host, ProjectImageRequest request, IBuildLog log, CancellationToken cancellationToken)
+    /// <summary>
+    /// The image, or null when the build failed (its errors logged). False when the host could not be
+    /// started at all (a package folder mounted noexec ...): the caller builds in process instead.
+    /// </summary>
+    public static bool TryRun(string host, ProjectImageRequest request, IBuildLog log, CancellationToken cancellationToken, out ProjectImageResult? result)
     {
         var start = new ProcessStartInfo(host)
         {
@@ -65,11 +68,28 @@ internal static partial class NativeHost
             UseShellExecute = false,
             WorkingDirectory = Environment.CurrentDirectory,
         };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {host}");
-        var errors = process.StandardError.ReadToEndAsync(CancellationToken.None);
-        using (var input = process.StandardInput.BaseStream)
+        result = null;
+        Process? started;
+        try
         {
+            started = Process.Start(start);
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            log.Message(LogImportance.Low, $"Dockerbuild: the native host {host} could not be started ({e.Message}); building in the MSBuild process");
+            return false;
+        }
+
+        using var process = started!;
+        var errors = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        try
+        {
+            using var input = process.StandardInput.BaseStream;
             HostProtocol.WriteRequest(input, request);
+        }
+        catch (IOException)
+        {
+            // The host ended before reading its request: its exit code and stderr below say why.
         }
 
         // Cancel asks the host to stop (it kills its container), then kills it if it does not in time.
@@ -81,7 +101,6 @@ internal static partial class NativeHost
                 process.Kill(entireProcessTree: true);
             }
         });
-        ProjectImageResult? result = null;
         var failed = false;
         while (process.StandardOutput.ReadLine() is { } line)
         {
@@ -107,9 +126,10 @@ internal static partial class NativeHost
         var stderr = errors.GetAwaiter().GetResult().Trim();
         if (process.ExitCode == 0 && result is not null)
         {
-            return result;
+            return true;
         }
 
+        result = null;
         if (!failed)
         {
             // The host died without saying why (a signal, a crash of the runtime): a bug of ours.
@@ -121,7 +141,7 @@ internal static partial class NativeHost
             log.Message(LogImportance.Low, stderr);
         }
 
-        return null;
+        return true;
     }
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
