@@ -56,7 +56,8 @@ internal static partial class NativeHost
 
     /// <summary>
     /// The image, or null when the build failed (its errors logged). False when the host could not be
-    /// started at all (a package folder mounted noexec ...): the caller builds in process instead.
+    /// started, or ended before saying anything (a package folder mounted noexec, an older C library
+    /// than it needs ...): it did nothing, and the caller builds in process instead.
     /// </summary>
     public static bool TryRun(string host, ProjectImageRequest request, IBuildLog log, CancellationToken cancellationToken, out ProjectImageResult? result)
     {
@@ -102,9 +103,12 @@ internal static partial class NativeHost
             }
         });
         var failed = false;
+        var spoke = false;
         while (process.StandardOutput.ReadLine() is { } line)
         {
-            switch (HostProtocol.ReadEvent(line))
+            var value = HostProtocol.ReadEvent(line);
+            spoke |= value is not null;
+            switch (value)
             {
                 case { Result: { } built }:
                     result = built;
@@ -130,6 +134,14 @@ internal static partial class NativeHost
         }
 
         result = null;
+        if (!spoke)
+        {
+            // It never got to the build (a C library older than the one it was linked against, a
+            // request it could not read): nothing was done, so the build runs in process instead.
+            log.Message(LogImportance.Low, $"Dockerbuild: the native host {host} did not run (exit code {process.ExitCode}{(stderr.Length > 0 ? ": " + stderr : "")}); building in the MSBuild process");
+            return false;
+        }
+
         if (!failed)
         {
             // The host died without saying why (a signal, a crash of the runtime): a bug of ours.

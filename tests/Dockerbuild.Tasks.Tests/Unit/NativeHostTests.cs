@@ -37,11 +37,12 @@ public sealed class NativeHostTests
     }
 
     [Fact]
-    public void AHostThatDiesWithoutAnErrorIsOneInternalErrorNamingItsExitCodeAndStderr()
+    public void AHostThatDiesMidBuildWithoutAnErrorIsOneInternalErrorNamingItsExitCodeAndStderr()
     {
         using var directory = new TempDirectory();
-        var host = Script(directory, """
+        var host = Script(directory, $"""
             cat > /dev/null
+            echo '{HostProtocol.Line(new HostEvent { Importance = LogImportance.Normal, Text = "Step 1/2 FROM scratch" })}'
             echo 'not an event'
             echo 'segfault-ish' >&2
             exit 139
@@ -51,10 +52,29 @@ public sealed class NativeHostTests
         Assert.True(NativeHost.TryRun(host, Request, log, CancellationToken.None, out var returned));
 
         Assert.Null(returned);
-        Assert.Equal("message Low not an event", log.Lines[0]);
+        Assert.Equal(["message Normal Step 1/2 FROM scratch", "message Low not an event"], log.Lines[..2]);
         var error = Assert.Single(log.Lines, l => l.StartsWith("Error ", StringComparison.Ordinal));
         Assert.StartsWith("Error DKB1999 /src/app/Dockerfile(0,0): internal error, please report it: the native host", error);
         Assert.EndsWith("exited with code 139: segfault-ish", error);
+    }
+
+    [Fact]
+    public void AHostThatEndsBeforeSayingAnythingDidNothingSoTheTaskBuildsInProcess()
+    {
+        using var directory = new TempDirectory();
+        // What the dynamic loader does when the C library is older than the host was linked against.
+        var host = Script(directory, """
+            echo "host: version 'GLIBC_2.99' not found" >&2
+            exit 1
+            """);
+        var log = new RecordingLog();
+
+        Assert.False(NativeHost.TryRun(host, Request, log, CancellationToken.None, out var returned));
+
+        Assert.Null(returned);
+        var line = Assert.Single(log.Lines);
+        Assert.StartsWith("message Low Dockerbuild: the native host ", line);
+        Assert.EndsWith("did not run (exit code 1: host: version 'GLIBC_2.99' not found); building in the MSBuild process", line);
     }
 
     [Fact]
