@@ -25,7 +25,7 @@ internal sealed class BuildCommand(CliHost host) : ICliCommand
         var noCacheFilter = new Option<string[]>("--no-cache-filter") { Description = "Do not use the cache for these stages", AllowMultipleArgumentsPerToken = false };
         var pull = new Option<bool>("--pull") { Description = "Always pull referenced images" };
         var labels = new Option<string[]>("--label") { Description = "Metadata KEY=VALUE for the image", AllowMultipleArgumentsPerToken = false };
-        var platform = new Option<string?>("--platform") { Description = "Set target platform for build (linux/amd64 natively; others through a binfmt_misc emulator)" };
+        var platform = new Option<string[]>("--platform") { Description = "Set target platform(s) for build: os/arch[/variant], comma-separated or repeated for a multi-platform image (linux/amd64 natively; others through a binfmt_misc emulator)", AllowMultipleArgumentsPerToken = false };
         var secrets = new Option<string[]>("--secret") { Description = "id=ID,src=PATH or id=ID,env=VAR", AllowMultipleArgumentsPerToken = false };
         var ssh = new Option<string[]>("--ssh") { Description = "default|ID[=SOCKET|KEY[,KEY]]: an ssh agent socket or private keys for RUN --mount=type=ssh (default: $SSH_AUTH_SOCK)", AllowMultipleArgumentsPerToken = false };
         var buildContexts = new Option<string[]>("--build-context") { Description = "NAME=PATH or NAME=docker-image://REF", AllowMultipleArgumentsPerToken = false };
@@ -87,7 +87,8 @@ internal sealed class BuildCommand(CliHost host) : ICliCommand
                     NoCacheFilter = parseResult.GetValue(noCacheFilter) ?? [],
                     Pull = parseResult.GetValue(pull),
                     Labels = Pairs(parseResult.GetValue(labels), fromEnvironment: false),
-                    Platform = parseResult.GetValue(platform),
+                    // As buildx: repeated flags and comma-separated lists add up.
+                    Platform = parseResult.GetValue(platform) is { Length: > 0 } asked ? string.Join(",", asked) : null,
                     Secrets = [.. (parseResult.GetValue(secrets) ?? []).Select(BuildSecret.Parse)],
                     Ssh = await SshKeyAgent.ServeKeysAsync([.. (parseResult.GetValue(ssh) ?? []).Select(s => BuildSshAgent.Parse(s, Environment.GetEnvironmentVariable))], keyAgents, cancellationToken),
                     NamedContexts = Pairs(parseResult.GetValue(buildContexts), fromEnvironment: false),
@@ -109,7 +110,8 @@ internal sealed class BuildCommand(CliHost host) : ICliCommand
                 }
                 else
                 {
-                    display?.Finish(id, [.. result.Tags.Select(t => t.ToString())], result.ManifestDigest.ToString());
+                    display?.Finish(id, [.. result.Tags.Select(t => t.ToString())], result.ManifestDigest.ToString(),
+                        result.IsIndex ? [.. result.Platforms.Select(p => p.ManifestDigest.ToString())] : null);
                 }
 
                 if (parseResult.GetValue(iidfile) is { } iid)

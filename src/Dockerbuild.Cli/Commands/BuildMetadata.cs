@@ -7,13 +7,14 @@ namespace Dockerbuild.Cli.Commands;
 /// <summary>
 /// <c>--metadata-file</c> and <c>--iidfile</c> as buildx writes them from BuildKit's image exporter
 /// response: the image ID is the config digest (BuildKit reports one for a single-platform manifest,
-/// whether loaded or pushed), and the metadata holds the manifest's digest and descriptor, the config
-/// digest, the names and a build reference, keys sorted, indented by two spaces.
+/// whether loaded or pushed) or, for a multi-platform build, the index digest; the metadata holds the
+/// manifest's (or index's) digest and descriptor, the config digest of a single-platform image, the
+/// names and a build reference, keys sorted, indented by two spaces.
 /// </summary>
 internal static class BuildMetadata
 {
     /// <summary>What buildx writes to --iidfile.</summary>
-    public static string ImageId(BuildResult result) => result.ConfigDigest.ToString();
+    public static string ImageId(BuildResult result) => result.ImageId.ToString();
 
     public static async Task WriteAsync(string path, BuildResult result, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -26,7 +27,10 @@ internal static class BuildMetadata
             {
                 json.WriteStartObject();
                 json.WriteString("buildx.build.ref", "dockerbuild/local/" + BuildReference());
-                json.WriteString("containerimage.config.digest", result.ConfigDigest.ToString());
+                if (!result.IsIndex)
+                {
+                    json.WriteString("containerimage.config.digest", result.ConfigDigest.ToString());
+                }
 
                 // The exporter's descriptor, in the order Go's ocispec.Descriptor marshals its fields.
                 json.WriteStartObject("containerimage.descriptor");

@@ -57,20 +57,25 @@ internal sealed class PlainProgress(TextWriter writer) : IBuildDisplay
         }
     }
 
-    public void Finish(string imageId, IReadOnlyList<string> tags, string manifestDigest)
+    public void Finish(string imageId, IReadOnlyList<string> tags, string manifestDigest, IReadOnlyList<string>? platformManifests = null)
     {
         ArgumentNullException.ThrowIfNull(tags);
         lock (gate)
         {
             writer.WriteLine();
             writer.WriteLine("#0 exporting to image");
+            foreach (var manifest in platformManifests ?? [])
+            {
+                writer.WriteLine($"#0 exporting manifest {manifest} done");
+            }
+
             writer.WriteLine($"#0 writing image {imageId} done");
             foreach (var tag in tags)
             {
                 writer.WriteLine($"#0 naming to {tag} done");
             }
 
-            writer.WriteLine($"#0 DONE manifest {manifestDigest}");
+            writer.WriteLine(platformManifests is { Count: > 0 } ? $"#0 DONE manifest list {manifestDigest}" : $"#0 DONE manifest {manifestDigest}");
             checks.WriteTo(writer);
             writer.Flush();
         }

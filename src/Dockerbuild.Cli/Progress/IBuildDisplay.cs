@@ -9,7 +9,8 @@ namespace Dockerbuild.Cli.Progress;
 internal interface IBuildDisplay : IProgress<BuildEvent>, IDisposable
 {
     /// <summary>The build succeeded: show the export (image id, names, manifest) and the final state.</summary>
-    void Finish(string imageId, IReadOnlyList<string> tags, string manifestDigest);
+    /// <param name="platformManifests">For a multi-platform build, each platform's manifest digest; <paramref name="manifestDigest"/> is then the index's.</param>
+    void Finish(string imageId, IReadOnlyList<string> tags, string manifestDigest, IReadOnlyList<string>? platformManifests = null);
 
     /// <summary>The build failed: show the final state; the caller then prints the error.</summary>
     void Fail();

@@ -91,16 +91,17 @@ internal sealed class TtyProgress : IBuildDisplay
         }
     }
 
-    public void Finish(string imageId, IReadOnlyList<string> tags, string manifestDigest)
+    public void Finish(string imageId, IReadOnlyList<string> tags, string manifestDigest, IReadOnlyList<string>? platformManifests = null)
     {
         ArgumentNullException.ThrowIfNull(tags);
         lock (gate)
         {
             var export = new StepView("exporting to image", clock()) { Duration = TimeSpan.Zero };
             export.Children.Add("exporting layers");
+            export.Children.AddRange((platformManifests ?? []).Select(m => "exporting manifest " + m));
             export.Children.Add("writing image " + imageId);
             export.Children.AddRange(tags.Select(t => "naming to " + t));
-            export.Children.Add("exporting manifest " + manifestDigest);
+            export.Children.Add((platformManifests is { Count: > 0 } ? "exporting manifest list " : "exporting manifest ") + manifestDigest);
             steps.Add(export);
         }
 

@@ -94,6 +94,21 @@ internal sealed class BuildSession
 
     public int NextStep() => Interlocked.Increment(ref stepCounter);
 
+    /// <summary>The steps numbered so far, this build's and those before it.</summary>
+    public int StepCount => Volatile.Read(ref stepCounter);
+
+    /// <summary>Steps already numbered by the platforms built before this one, so a multi-platform build's #N never repeat.</summary>
+    public int StepsBefore
+    {
+        init => stepCounter = value;
+    }
+
+    /// <summary>
+    /// The platform this session builds when the build makes several: BuildKit then starts every step's
+    /// name with it (<c>[linux/arm64 2/3] RUN ...</c>). Null for a single-platform build.
+    /// </summary>
+    public string? PlatformLabel { get; init; }
+
     public void CountRun() => Interlocked.Increment(ref runCount);
 
     public void Report(BuildEvent buildEvent) => Options.Progress?.Report(buildEvent);

@@ -56,17 +56,84 @@ public sealed class ImageBuilder
             : throw new BuildException($"invalid tag \"{t}\": not a valid image reference")).ToList();
         var syntax = Dockerfile.Syntax.DockerfileParser.Parse(text, Path.GetFileName(path));
         var dockerfile = DockerfileBinder.Bind(syntax);
-        var plan = BuildPlanner.Plan(dockerfile, request);
+        var platforms = BuildPlanner.TargetPlatforms(request.Platform);
+        if (platforms.Count > 1 && outputs.Any(o => o.Type == "docker"))
+        {
+            // BuildKit's docker exporter refuses an index after building; nothing could be exported, so say it before.
+            throw new BuildException("docker exporter does not currently support exporting manifest lists");
+        }
+
+        // As buildx: the Dockerfile is built once per platform, each with its own TARGET* args and bases.
+        IReadOnlyList<BuildRequest> requests = platforms.Count switch
+        {
+            > 1 => [.. platforms.Select(p => request with { Platform = p.ToString() })],
+            1 when request.Platform!.Contains(',', StringComparison.Ordinal) => [request with { Platform = platforms[0].ToString() }],
+            _ => [request],
+        };
+        var plans = requests.Select(r => BuildPlanner.Plan(dockerfile, r)).ToList();
         // The registries a push will need are probed while the build runs, not after it.
         var warmUps = outputs.Any(o => o.Type == "registry") && options.Registry is { } pushTo
             ? tags.Select(t => t.Registry).Distinct(StringComparer.Ordinal).Select(r => pushTo.WarmUpAsync(r, cancellationToken)).ToList()
             : [];
         var hashes = await FileHashCache.OpenAsync(StorePaths.Hashes(store.Blobs.Root), cancellationToken).ConfigureAwait(false);
         using var http = options.Http is null ? new HttpClient() : null;
-        var session = new BuildSession(request, plan, store, options, SourceDateEpoch(request), hashes, options.Http ?? http!)
+        var epoch = SourceDateEpoch(request);
+        var built = new List<(BuildSession Session, StageState Final)>();
+        var runs = 0;
+        foreach (var (one, plan) in requests.Zip(plans))
         {
-            Lint = options.RunChecks ? new BuildLint(syntax, dockerfile) : null,
-        };
+            // One platform after the other, sharing the step cache and the store; the checks run once.
+            var session = new BuildSession(one, plan, store, options, epoch, hashes, options.Http ?? http!)
+            {
+                Lint = built.Count == 0 && options.RunChecks ? new BuildLint(syntax, dockerfile) : null,
+                StepsBefore = built.Count == 0 ? 0 : built[^1].Session.StepCount,
+                PlatformLabel = plans.Count > 1 ? plan.TargetPlatform.ToString() : null,
+            };
+            try
+            {
+                built.Add((session, await BuildStagesAsync(session, cancellationToken).ConfigureAwait(false)));
+            }
+            finally
+            {
+                runs += session.RunCount;
+                LastRunCount = runs;
+            }
+        }
+
+        await hashes.SaveAsync(cancellationToken).ConfigureAwait(false);
+        WarnUnusedBuildArgs(built[0].Session, dockerfile);
+        built[0].Session.Lint?.Run(built[0].Session);
+        var images = new List<PlatformImage>();
+        foreach (var (session, final) in built)
+        {
+            images.Add(await WriteImageAsync(session, final, cancellationToken).ConfigureAwait(false));
+        }
+
+        BuildResult result;
+        if (images.Count == 1)
+        {
+            await store.AddAsync(images[0].ManifestDigest, tags, cancellationToken).ConfigureAwait(false);
+            result = new BuildResult(images[0], tags) { SourceDateEpoch = epoch };
+        }
+        else
+        {
+            // BuildKit's multi-platform export: an OCI index of the platforms' manifests, in the order asked, each naming its platform.
+            var index = RawJson<ImageIndex>.Create(new ImageIndex([.. images.Select(i => i.Manifest)]) { MediaType = MediaTypes.OciIndex });
+            var indexBlob = await store.Blobs.WriteAsync(index, MediaTypes.OciIndex, cancellationToken).ConfigureAwait(false);
+            await store.AddAsync(indexBlob.Digest, tags, cancellationToken).ConfigureAwait(false);
+            result = new BuildResult(indexBlob, images, tags) { SourceDateEpoch = epoch };
+        }
+
+        await Task.WhenAll(warmUps).ConfigureAwait(false);
+        await ImageExporter.ExportAsync(result, outputs, store.Blobs, options.Registry, options.PushProgress, cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>Builds the plan's stages, independent ones in parallel (bounded), and gives the target's final state.</summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private async Task<StageState> BuildStagesAsync(BuildSession session, CancellationToken cancellationToken)
+    {
+        var plan = session.Plan;
         if (session.Lint is { } lint)
         {
             await lint.CheckBeforeBuildAsync(session, new BaseImageResolver(store, options.Registry), cancellationToken).ConfigureAwait(false);
@@ -80,12 +147,11 @@ public sealed class ImageBuilder
             session.Register(planned.Stage.Index, BuildStageAsync(planned));
         }
 
-        StageState final;
         var all = Task.WhenAll(plan.Stages.Select(s => session.StageResultAsync(s.Stage.Index)));
         try
         {
             await all.ConfigureAwait(false);
-            final = await session.StageResultAsync(plan.Target.Stage.Index).ConfigureAwait(false);
+            return await session.StageResultAsync(plan.Target.Stage.Index).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && all.Exception?.InnerExceptions.FirstOrDefault(e => e is not OperationCanceledException) is { } cause)
         {
@@ -93,18 +159,6 @@ public sealed class ImageBuilder
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause);
             throw;
         }
-        finally
-        {
-            LastRunCount = session.RunCount;
-        }
-
-        await hashes.SaveAsync(cancellationToken).ConfigureAwait(false);
-        WarnUnusedBuildArgs(session, dockerfile);
-        session.Lint?.Run(session);
-        var result = await ExportAsync(session, final, tags, cancellationToken).ConfigureAwait(false);
-        await Task.WhenAll(warmUps).ConfigureAwait(false);
-        await ImageExporter.ExportAsync(result, outputs, store.Blobs, options.Registry, options.PushProgress, cancellationToken).ConfigureAwait(false);
-        return result;
 
         async Task<StageState> BuildStageAsync(PlannedStage planned)
         {
@@ -165,7 +219,8 @@ public sealed class ImageBuilder
         }
     }
 
-    private async Task<BuildResult> ExportAsync(BuildSession session, StageState final, IReadOnlyList<ImageReference> tags, CancellationToken cancellationToken)
+    /// <summary>Writes the target's config and OCI manifest for the session's platform (untagged).</summary>
+    private async Task<PlatformImage> WriteImageAsync(BuildSession session, StageState final, CancellationToken cancellationToken)
     {
         var config = final.Config;
         if (session.Request.Labels.Count > 0)
@@ -202,9 +257,8 @@ public sealed class ImageBuilder
         var configBlob = await store.Blobs.WriteAsync(RawJson<ImageConfig>.Create(config), MediaTypes.OciConfig, cancellationToken).ConfigureAwait(false);
         var manifest = RawJson<ImageManifest>.Create(new ImageManifest(configBlob, final.Layers) { MediaType = MediaTypes.OciManifest });
         var manifestBlob = await store.Blobs.WriteAsync(manifest, MediaTypes.OciManifest, cancellationToken).ConfigureAwait(false);
-        await store.AddAsync(manifestBlob.Digest, tags, cancellationToken).ConfigureAwait(false);
-        // As BuildKit's single-platform export, the manifest's descriptor names its platform (an OCI layout's index.json shows it).
+        // As BuildKit's export, the manifest's descriptor names its platform (an OCI layout's index.json, an index, show it).
         var platform = new Platform(config.Os, config.Architecture) { Variant = config.Variant };
-        return new BuildResult(manifestBlob.Digest, configBlob.Digest, manifestBlob with { Platform = platform }, config, tags) { SourceDateEpoch = session.SourceDateEpoch };
+        return new PlatformImage(manifestBlob with { Platform = platform }, configBlob.Digest, config);
     }
 }

@@ -290,9 +290,10 @@ internal sealed class StageExecutor(BuildSession session)
     }
 
     private string StageLabel(Stage stage) =>
-        stage.Name is not null ? stage.Name + " "
+        (session.PlatformLabel is { } platform ? platform + " " : "")
+        + (stage.Name is not null ? stage.Name + " "
         : session.Plan.Dockerfile.Stages.Count > 1 ? "stage-" + stage.Index.ToString(CultureInfo.InvariantCulture) + " "
-        : "";
+        : "");
 
     /// <summary>
     /// The step's name as BuildKit shows it: the instruction's first line with variables in scope

@@ -92,7 +92,35 @@ public static class BuildPlanner
     /// a foreign one can run RUN steps is checked when one runs (<see cref="Emulators.EnsureRunnable"/>), so
     /// stages that only copy, or that run on <c>$BUILDPLATFORM</c>, build without emulation, as in BuildKit.
     /// </summary>
-    public static void CheckPlatform(string? platform) => TargetPlatform(platform);
+    public static void CheckPlatform(string? platform) => TargetPlatforms(platform);
+
+    /// <summary>
+    /// The platforms <c>--platform</c> asks for, as buildx reads them: a comma-separated list (the CLI joins
+    /// repeated flags with commas), each normalized, <c>local</c> for the native one, duplicates after
+    /// normalization dropped (first one kept). Empty when none is given: the native platform, not stamped.
+    /// More than one makes a multi-platform build (an image index).
+    /// </summary>
+    public static IReadOnlyList<Oci.Platform> TargetPlatforms(string? platforms)
+    {
+        if (string.IsNullOrEmpty(platforms))
+        {
+            return [];
+        }
+
+        var parsed = new List<Oci.Platform>();
+        foreach (var one in platforms.Split(','))
+        {
+            var platform = one.Length == 0
+                ? throw new BuildException($"invalid platform list \"{platforms}\": an empty entry")
+                : string.Equals(one, "local", StringComparison.OrdinalIgnoreCase) ? Native : TargetPlatform(one);
+            if (!parsed.Exists(p => p.ToString() == platform.ToString()))
+            {
+                parsed.Add(platform);
+            }
+        }
+
+        return parsed;
+    }
 
     /// <summary>The platform <paramref name="platform"/> names, normalized as containerd does; the native one when empty.</summary>
     public static Oci.Platform TargetPlatform(string? platform)
