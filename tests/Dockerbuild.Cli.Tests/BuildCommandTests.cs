@@ -100,6 +100,59 @@ public sealed class BuildCommandTests : IDisposable
         Assert.Contains("invalid entitlement: nope", usage, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AMultiPlatformBuildNamesTheIndexAsImageIdInIidfileMetadataAndLayout()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var context = await CopyOnlyContextAsync();
+        var (iid, metadataPath, layout) = (root.Combine("iid"), root.Combine("metadata.json"), root.Combine("layout"));
+
+        // Repeated flags and a comma-separated list add up, as in buildx.
+        var (code, _, error) = await RunAsync("build", "--progress=plain", "--platform", "linux/amd64,linux/arm64", "--platform", "linux/arm/v7",
+            "-t", "multi:1", "--iidfile", iid, "--metadata-file", metadataPath, "-o", $"type=oci,dest={layout}", context);
+        Assert.True(code == 0, error);
+        Assert.Contains("[linux/arm64 2/2] COPY a.txt /a.txt", error, StringComparison.Ordinal);
+        Assert.Contains("[linux/arm/v7 2/2] COPY a.txt /a.txt", error, StringComparison.Ordinal);
+
+        // buildx's image ID for several platforms is the index digest, and BuildKit reports no config digest for an index.
+        var id = await File.ReadAllTextAsync(iid, ct);
+        Assert.Matches("^sha256:[0-9a-f]{64}$", id);
+        Assert.Contains($"#0 DONE manifest list {id}", error, StringComparison.Ordinal);
+        var metadata = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(metadataPath, ct))!.AsObject();
+        Assert.Equal(id, (string)metadata["containerimage.digest"]!);
+        Assert.False(metadata.ContainsKey("containerimage.config.digest"));
+        Assert.Equal("application/vnd.oci.image.index.v1+json", (string)metadata["containerimage.descriptor"]!["mediaType"]!);
+        Assert.Equal(id, (string)metadata["containerimage.descriptor"]!["digest"]!);
+
+        var index = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(layout, "index.json"), ct))!;
+        var entry = Assert.Single(index["manifests"]!.AsArray())!;
+        Assert.Equal(id, (string)entry["digest"]!);
+        var children = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(layout, "blobs", "sha256", id["sha256:".Length..]), ct))!["manifests"]!.AsArray();
+        Assert.Equal(["amd64", "arm64", "arm"], children.Select(c => (string)c!["platform"]!["architecture"]!));
+        Assert.Equal("v7", (string)children[2]!["platform"]!["variant"]!);
+    }
+
+    [Fact]
+    public async Task ADockerArchiveOfSeveralPlatformsIsOneErrorAsInBuildx()
+    {
+        var context = await CopyOnlyContextAsync();
+
+        var (code, _, error) = await RunAsync("build", "--platform", "linux/amd64", "--platform", "linux/arm64", "-o", $"type=docker,dest={root.Combine("image.tar")}", context);
+        Assert.Equal(1, code);
+        Assert.Equal("ERROR: docker exporter does not currently support exporting manifest lists", error.Trim());
+        Assert.False(File.Exists(root.Combine("image.tar")));
+    }
+
+    /// <summary>A Dockerfile that only copies a file into scratch: it builds for any platform without an emulator.</summary>
+    private async Task<string> CopyOnlyContextAsync()
+    {
+        var context = root.Combine("context");
+        Directory.CreateDirectory(context);
+        await File.WriteAllTextAsync(Path.Combine(context, "a.txt"), "a\n", TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(context, "Dockerfile"), "FROM scratch\nCOPY a.txt /a.txt\n", TestContext.Current.CancellationToken);
+        return context;
+    }
+
     /// <summary>A context holding busybox and a Dockerfile that copies it into scratch, then <paramref name="run"/>.</summary>
     private async Task<string> ContextAsync(string run)
     {

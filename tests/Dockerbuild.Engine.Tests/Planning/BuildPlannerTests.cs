@@ -75,6 +75,18 @@ public sealed class BuildPlannerTests
         Assert.Throws<BuildException>(() => BuildPlanner.TargetPlatform("linux//"));
     }
 
+    [Fact]
+    public void APlatformListIsSplitNormalizedAndDeduplicatedAsBuildx()
+    {
+        Assert.Empty(BuildPlanner.TargetPlatforms(null));
+        Assert.Equal(["linux/arm64"], BuildPlanner.TargetPlatforms("linux/aarch64").Select(p => p.ToString()));
+        // buildx's platformutil: split on commas, normalize, drop later duplicates, keep the order; "local" is the native platform.
+        Assert.Equal(["linux/arm64", "linux/amd64", "linux/arm/v7"],
+            BuildPlanner.TargetPlatforms("linux/arm64,linux/x86_64,linux/arm64/v8,local,linux/arm").Select(p => p.ToString()));
+        Assert.Contains("an empty entry", Assert.Throws<BuildException>(() => BuildPlanner.TargetPlatforms("linux/amd64,")).Message, StringComparison.Ordinal);
+        Assert.Contains("windows/amd64 is not supported", Assert.Throws<BuildException>(() => BuildPlanner.TargetPlatforms("linux/amd64,windows/amd64")).Message, StringComparison.Ordinal);
+    }
+
     // Debian qemu-user-static's registrations, as /proc/sys/fs/binfmt_misc shows them once written to register.
     private const string Aarch64 = "interpreter /usr/libexec/qemu-binfmt/aarch64-binfmt-P\noffset 0\nmagic 7f454c460201010000000000000000000200b700\nmask ffffffffffffff00fffffffffffffffffeffffff\n";
     private const string Riscv64 = "interpreter /usr/libexec/qemu-binfmt/riscv64-binfmt-P\noffset 0\nmagic 7f454c460201010000000000000000000200f300\nmask ffffffffffffff00fffffffffffffffffeffffff\n";
