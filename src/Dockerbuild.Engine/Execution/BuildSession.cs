@@ -18,9 +18,6 @@ internal sealed class BuildSession
     private int stepCounter;
     private int runCount;
 
-    private readonly SemaphoreSlim contextGate = new(1, 1);
-    private BuildContext? context;
-
     public BuildSession(BuildRequest request, BuildPlan plan, ImageStore store, BuildEngineOptions options, DateTimeOffset? sourceDateEpoch, FileHashCache hashes, HttpClient http)
     {
         Request = request;
@@ -36,6 +33,7 @@ internal sealed class BuildSession
         Cache = new StepCache(store.Blobs);
         Lexer = plan.GlobalScope.Lexer;
         Hashes = hashes;
+        Contexts = new ContextLoader(request.ContextDirectory, request.ResolveDockerfilePath());
         Copier = new CopyPlanner(new ContentHasher(hashes), http, Path.Combine(WorkRoot, "copy"));
     }
 
@@ -47,20 +45,12 @@ internal sealed class BuildSession
 
     public CopyPlanner Copier { get; }
 
+    /// <summary>Where <see cref="ContextAsync"/> comes from; one per build, however many platforms it builds.</summary>
+    public ContextLoader Contexts { get; init; }
+
     /// <summary>The build context with its .dockerignore, loaded once, when a step first reads it.</summary>
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-    public async Task<BuildContext> ContextAsync(CancellationToken cancellationToken)
-    {
-        await contextGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return context ??= await BuildContext.FromDirectoryAsync(Request.ContextDirectory, Request.ResolveDockerfilePath(), cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            contextGate.Release();
-        }
-    }
+    public Task<BuildContext> ContextAsync(CancellationToken cancellationToken) => Contexts.GetAsync(cancellationToken);
 
     public BuildRequest Request { get; }
 

@@ -12,7 +12,7 @@ namespace Dockerbuild.Engine.Execution;
 /// <summary>
 /// <c>docker buildx build</c> into the local store: loads the Dockerfile, plans the stages the target
 /// needs, builds independent stages in parallel (bounded), and writes the target's config and OCI
-/// manifest, tagging it as asked.
+/// manifest, tagging it as asked; for several platforms, once per platform and an OCI index of them.
 /// </summary>
 public sealed class ImageBuilder
 {
@@ -78,6 +78,7 @@ public sealed class ImageBuilder
         var hashes = await FileHashCache.OpenAsync(StorePaths.Hashes(store.Blobs.Root), cancellationToken).ConfigureAwait(false);
         using var http = options.Http is null ? new HttpClient() : null;
         var epoch = SourceDateEpoch(request);
+        var contexts = new ContextLoader(request.ContextDirectory, path);
         var built = new List<(BuildSession Session, StageState Final)>();
         var runs = 0;
         foreach (var (one, plan) in requests.Zip(plans))
@@ -88,6 +89,7 @@ public sealed class ImageBuilder
                 Lint = built.Count == 0 && options.RunChecks ? new BuildLint(syntax, dockerfile) : null,
                 StepsBefore = built.Count == 0 ? 0 : built[^1].Session.StepCount,
                 PlatformLabel = plans.Count > 1 ? plan.TargetPlatform.ToString() : null,
+                Contexts = contexts,
             };
             try
             {

@@ -28,7 +28,10 @@ public sealed record BuildRequest
     /// <summary>Labels added to the final image (<c>--label</c>).</summary>
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 
-    /// <summary><c>os/arch[/variant]</c>: linux/amd64 natively, another Linux architecture when RUN steps can go through an emulator.</summary>
+    /// <summary>
+    /// <c>os/arch[/variant]</c>: linux/amd64 natively, another Linux architecture when RUN steps can go through
+    /// an emulator; a comma-separated list of several builds an image index (<see cref="BuildPlanner.TargetPlatforms"/>).
+    /// </summary>
     public string? Platform { get; init; }
 
     public IReadOnlyList<BuildSecret> Secrets { get; init; } = [];
