@@ -100,12 +100,10 @@ public sealed class RuncRuntime : IOciRuntime
 
         process.StandardInput.Close();
         var sink = new OutputSink(onOutput);
-        var pumps = Task.WhenAll(
-            PumpAsync(process.StandardOutput, OutputStream.Stdout, sink),
-            PumpAsync(process.StandardError, OutputStream.Stderr, sink));
-
         Task? killing = null;
         var forwarding = new List<Task>();
+        // Attached before any output is read, so whoever has seen the container's output can signal it
+        // (a signal before the container exists is retried until `runc kill` finds it).
         using (signals?.Attach(signal =>
         {
             lock (forwarding)
@@ -115,6 +113,9 @@ public sealed class RuncRuntime : IOciRuntime
         }))
         using (cancellationToken.Register(() => killing = KillUntilExitedAsync(id, process)))
         {
+            var pumps = Task.WhenAll(
+                PumpAsync(process.StandardOutput, OutputStream.Stdout, sink),
+                PumpAsync(process.StandardError, OutputStream.Stderr, sink));
             await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
             await pumps.ConfigureAwait(false);
         }
