@@ -13,6 +13,9 @@ public static class BuildChecks
     /// <summary>Every rule this implements, by BuildKit name.</summary>
     public static IReadOnlyList<string> RuleNames => CheckRules.All;
 
+    /// <summary>Every rule with BuildKit's description, documentation URL and whether it is experimental.</summary>
+    public static IReadOnlyList<CheckRule> Rules => CheckRules.Rules;
+
     /// <summary>Runs every enabled rule.</summary>
     /// <param name="syntax">The parsed file (keyword casing and continuation lines live here).</param>
     /// <param name="bound">The same file bound to stages.</param>
@@ -23,19 +26,22 @@ public static class BuildChecks
     /// built on one rather than guess; stages on <c>scratch</c> or on earlier stages are always checked.</param>
     /// <param name="baseImageShell">The SHELL of an external base image's config, when known: JSONArgsRecommended
     /// does not apply to a stage whose base image sets one, as in BuildKit.</param>
+    /// <param name="baseImagePlatform">For a stage on an external image, the platform it builds for and the one
+    /// the resolved image declares, when known (a build knows them; BuildKit checks them only then).</param>
     /// <exception cref="DockerfileException">The check directive is malformed.</exception>
     public static IReadOnlyList<CheckFinding> Run(
         DockerfileSyntax syntax,
         BoundDockerfile bound,
         IReadOnlyDictionary<string, string>? buildArgs = null,
         Func<string, IReadOnlyDictionary<string, string>?>? baseImageEnv = null,
-        Func<string, IReadOnlyList<string>?>? baseImageShell = null)
+        Func<string, IReadOnlyList<string>?>? baseImageShell = null,
+        Func<Stage, BaseImagePlatform?>? baseImagePlatform = null)
     {
         ArgumentNullException.ThrowIfNull(syntax);
         ArgumentNullException.ThrowIfNull(bound);
         buildArgs ??= new Dictionary<string, string>();
         var config = Config(bound, buildArgs);
-        if (config.SkipAll)
+        if (!config.AnyEnabled)
         {
             return [];
         }
@@ -44,6 +50,10 @@ public static class BuildChecks
 
         SyntaxChecks.Run(syntax, sink);
         StageChecks.CheckNames(bound, sink);
+        if (baseImagePlatform is not null)
+        {
+            StageChecks.CheckBaseImagePlatforms(bound, baseImagePlatform, sink);
+        }
 
         var lexer = new ShellLexer(bound.EscapeToken);
         if (StageChecks.GlobalScope(bound, new Dictionary<string, string>(), lexer) is { } defaults)
@@ -54,6 +64,7 @@ public static class BuildChecks
         if (StageChecks.GlobalScope(bound, buildArgs, lexer) is { } globals)
         {
             StageChecks.CheckFromArgs(bound, globals, sink);
+            StageChecks.CheckPlatformFlags(bound, globals, sink);
             new DispatchChecks(bound, globals, baseImageEnv, baseImageShell, sink).Run();
         }
 

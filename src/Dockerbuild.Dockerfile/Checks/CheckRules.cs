@@ -21,14 +21,73 @@ internal static class CheckRules
     public const string SecretsUsedInArgOrEnv = nameof(SecretsUsedInArgOrEnv);
     public const string InvalidDefaultArgInFrom = nameof(InvalidDefaultArgInFrom);
     public const string ExposeProtoCasing = nameof(ExposeProtoCasing);
+    public const string InvalidBaseImagePlatform = nameof(InvalidBaseImagePlatform);
+    public const string RedundantTargetPlatform = nameof(RedundantTargetPlatform);
+    public const string FromPlatformFlagConstDisallowed = nameof(FromPlatformFlagConstDisallowed);
+    public const string CopyIgnoredFile = nameof(CopyIgnoredFile);
+    public const string InvalidDefinitionDescription = nameof(InvalidDefinitionDescription);
+    public const string ExposeInvalidFormat = nameof(ExposeInvalidFormat);
 
-    public static readonly IReadOnlyList<string> All =
+    /// <summary>Every rule in ruleset.go's order, with its description and documentation page.</summary>
+    public static readonly IReadOnlyList<CheckRule> Rules =
     [
-        StageNameCasing, FromAsCasing, NoEmptyContinuation, ConsistentInstructionCasing, DuplicateStageName,
-        ReservedStageName, JSONArgsRecommended, MaintainerDeprecated, UndefinedArgInFrom, WorkdirRelativePath,
-        UndefinedVar, MultipleInstructionsDisallowed, LegacyKeyValueFormat, SecretsUsedInArgOrEnv,
-        InvalidDefaultArgInFrom, ExposeProtoCasing,
+        Rule(StageNameCasing, "Stage names should be lowercase"),
+        Rule(FromAsCasing, "The 'as' keyword should match the case of the 'from' keyword"),
+        Rule(NoEmptyContinuation, "Empty continuation lines will become errors in a future release"),
+        Rule(ConsistentInstructionCasing, "All commands within the Dockerfile should use the same casing (either upper or lower)"),
+        Rule(DuplicateStageName, "Stage names should be unique"),
+        Rule(ReservedStageName, "Reserved words should not be used as stage names"),
+        Rule(JSONArgsRecommended, "JSON arguments recommended for ENTRYPOINT/CMD to prevent unintended behavior related to OS signals", "json-args-recommended"),
+        Rule(MaintainerDeprecated, "The MAINTAINER instruction is deprecated, use a label instead to define an image author"),
+        Rule(UndefinedArgInFrom, "FROM command must use declared ARGs"),
+        Rule(WorkdirRelativePath, "Relative workdir without an absolute workdir declared within the build can have unexpected results if the base image changes"),
+        Rule(UndefinedVar, "Variables should be defined before their use"),
+        Rule(MultipleInstructionsDisallowed, "Multiple instructions of the same type should not be used in the same stage"),
+        Rule(LegacyKeyValueFormat, "Legacy key/value format with whitespace separator should not be used"),
+        // The one rule without a documentation page: BuildKit gives it no URL.
+        new CheckRule(InvalidBaseImagePlatform, "Base image platform does not match expected target platform", null, false),
+        Rule(RedundantTargetPlatform, "Setting platform to predefined $TARGETPLATFORM in FROM is redundant as this is the default behavior"),
+        Rule(SecretsUsedInArgOrEnv, "Sensitive data should not be used in the ARG or ENV commands"),
+        Rule(InvalidDefaultArgInFrom, "Default value for global ARG results in an empty or invalid base image name"),
+        Rule(FromPlatformFlagConstDisallowed, "FROM --platform flag should not use a constant value"),
+        Rule(CopyIgnoredFile, "Attempting to Copy file that is excluded by .dockerignore", experimental: true),
+        Rule(
+            InvalidDefinitionDescription,
+            "Comment for build stage or argument should follow the format: `# <arg/stage name> <description>`. If this is not intended to be a description comment, add an empty line or comment between the instruction and the comment.",
+            experimental: true),
+        Rule(ExposeProtoCasing, "Protocol in EXPOSE instruction should be lowercase"),
+        Rule(ExposeInvalidFormat, "IP address and host-port mapping should not be used in EXPOSE instruction. This will become an error in a future release"),
     ];
+
+    public static readonly IReadOnlyList<string> All = [.. Rules.Select(r => r.Name)];
+
+    /// <summary>Experimental rules run only when <c># check=experimental=...</c> names them (or says all).</summary>
+    public static bool IsExperimental(string rule) => Rules.Any(r => r.IsExperimental && r.Name == rule);
+
+    public static string InvalidBaseImagePlatformMessage(string image, string expected, string actual) =>
+        $"Base image {image} was pulled with platform {GoQuote.Quote(actual)}, expected {GoQuote.Quote(expected)} for current build";
+
+    public static string RedundantTargetPlatformMessage(string platformVar) =>
+        $"Setting platform to predefined {platformVar} in FROM is redundant as this is the default behavior";
+
+    public static string FromPlatformFlagConstDisallowedMessage(string platform) =>
+        $"FROM --platform flag should not use constant value {GoQuote.Quote(platform)}";
+
+    public static string CopyIgnoredFileMessage(string command, string file) =>
+        $"Attempting to {command} file {GoQuote.Quote(file)} that is excluded by .dockerignore";
+
+    public static string InvalidDefinitionDescriptionMessage(string instruction, string name) =>
+        $"Comment for {instruction} should follow the format: `# {name} <description>`";
+
+    public static string ExposeInvalidFormatMessage(string port) =>
+        $"EXPOSE instruction should not define an IP address or host-port mapping, found '{port}'";
+
+    /// <summary>A rule documented at docs.docker.com/go/dockerfile/rule/ under its kebab-cased name.</summary>
+    private static CheckRule Rule(string name, string description, string? slug = null, bool experimental = false) =>
+        new(name, description, $"https://docs.docker.com/go/dockerfile/rule/{slug ?? Kebab(name)}/", experimental);
+
+    private static string Kebab(string name) =>
+        string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 
     public static string StageNameCasingMessage(string stageName) => $"Stage name '{stageName}' should be lowercase";
 

@@ -197,11 +197,20 @@ internal sealed partial class DispatchChecks(
             foreach (var port in ports)
             {
                 // [ip:][hostPort:]containerPort[/proto]: the protocol follows the last colon's part.
-                var container = port[(port.LastIndexOf(':') + 1)..];
+                var parts = port.Split(':');
+                var container = parts[^1];
                 var slash = container.IndexOf('/', StringComparison.Ordinal);
                 if (slash >= 0 && container[(slash + 1)..].ToLowerInvariant() != container[(slash + 1)..])
                 {
                     sink.Report(CheckRules.ExposeProtoCasing, CheckRules.ExposeProtoCasingMessage(port), expose.Span);
+                }
+
+                // As BuildKit's splitParts: the part before the container port is the host port, anything before that the IP.
+                var hostPort = parts.Length >= 2 ? parts[^2] : "";
+                var ip = parts.Length >= 3 ? string.Join(':', parts[..^2]) : "";
+                if (ip.Length > 0 || hostPort.Length > 0)
+                {
+                    sink.Report(CheckRules.ExposeInvalidFormat, CheckRules.ExposeInvalidFormatMessage(port), expose.Span);
                 }
             }
         }

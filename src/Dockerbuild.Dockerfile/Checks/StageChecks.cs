@@ -53,6 +53,55 @@ internal static class StageChecks
         }
     }
 
+    /// <summary>
+    /// The FROM --platform rules BuildKit applies while reading the stages (all of them, used or not):
+    /// RedundantTargetPlatform for a value that is just $TARGETPLATFORM, FromPlatformFlagConstDisallowed
+    /// for one that uses no variable at all, unless the stage's name mentions its OS or architecture.
+    /// </summary>
+    public static void CheckPlatformFlags(BoundDockerfile bound, BuildArgScope globals, FindingSink sink)
+    {
+        foreach (var stage in bound.Stages)
+        {
+            if (stage.Platform is not { } platform || Expand(globals, platform) is not { } expanded)
+            {
+                continue;
+            }
+
+            // Only one name used, and it is TARGETPLATFORM giving its own value: $TARGETPLATFORM or ${TARGETPLATFORM}.
+            if (expanded.Matched.Count == 1 && expanded.Unmatched.Count == 0 && expanded.Matched.Contains("TARGETPLATFORM")
+                && globals.Values.TryGetValue("TARGETPLATFORM", out var target) && expanded.Result == target)
+            {
+                sink.Report(CheckRules.RedundantTargetPlatform, CheckRules.RedundantTargetPlatformMessage(platform), stage.Span);
+            }
+
+            var stageName = stage.Name ?? "";
+            if (expanded.Matched.Count == 0 && expanded.Unmatched.Count == 0
+                && PlatformSpecifier.TryParse(expanded.Result, out var os, out var architecture)
+                && !stageName.Contains(os, StringComparison.Ordinal) && !stageName.Contains(architecture, StringComparison.Ordinal))
+            {
+                sink.Report(CheckRules.FromPlatformFlagConstDisallowed, CheckRules.FromPlatformFlagConstDisallowedMessage(expanded.Result), stage.Span);
+            }
+        }
+    }
+
+    /// <summary>
+    /// InvalidBaseImagePlatform: the image a stage's FROM resolved to is for another OS or architecture than the
+    /// stage builds for (a variant alone does not count), as BuildKit's validateBaseImagePlatform.
+    /// </summary>
+    public static void CheckBaseImagePlatforms(BoundDockerfile bound, Func<Stage, BaseImagePlatform?> resolved, FindingSink sink)
+    {
+        foreach (var stage in bound.Stages)
+        {
+            if (resolved(stage) is { } found && !SameOsAndArchitecture(found.Expected, found.Actual))
+            {
+                sink.Report(CheckRules.InvalidBaseImagePlatform, CheckRules.InvalidBaseImagePlatformMessage(found.Image, found.Expected, found.Actual), stage.Span);
+            }
+        }
+    }
+
+    private static bool SameOsAndArchitecture(string expected, string actual) =>
+        expected.Split('/').Take(2).SequenceEqual(actual.Split('/').Take(2), StringComparer.Ordinal);
+
     /// <summary>InvalidDefaultArgInFrom: with no build arguments, a FROM expands to no valid image name.</summary>
     public static void CheckDefaultBaseNames(BoundDockerfile bound, BuildArgScope defaults, FindingSink sink)
     {

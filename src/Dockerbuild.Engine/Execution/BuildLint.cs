@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Dockerbuild.Dockerfile;
 using Dockerbuild.Dockerfile.Checks;
 using Dockerbuild.Dockerfile.Instructions;
 using Dockerbuild.Dockerfile.Syntax;
@@ -9,16 +10,27 @@ namespace Dockerbuild.Engine.Execution;
 
 /// <summary>
 /// The build checks BuildKit runs during a build, fed what the engine learned while building: the
-/// config of each external base image (its env for UndefinedVar, its SHELL for JSONArgsRecommended).
+/// config of each external base image (its env for UndefinedVar, its SHELL for JSONArgsRecommended, its
+/// platform for InvalidBaseImagePlatform).
 /// Findings are reported as check warnings (<c>JSONArgsRecommended: ... (line 4)</c>); under <c># check=error=true</c>
 /// they fail the build with BuildKit's "lint violation found for rules: ...".
 /// </summary>
 internal sealed class BuildLint(DockerfileSyntax syntax, BoundDockerfile dockerfile)
 {
     private readonly ConcurrentDictionary<string, ImageConfig> bases = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<int, BaseImagePlatform> platforms = new();
 
     /// <summary>Remembers the config a FROM resolved, by the base name as expanded with the global args.</summary>
     public void RecordBase(string baseName, ImageConfig config) => bases[baseName] = config;
+
+    /// <summary>Remembers the platform a stage builds for beside the one the image FROM resolved declares.</summary>
+    public void RecordBasePlatform(Stage stage, string baseName, Platform expected, ImageConfig config)
+    {
+        if (BasePlatform(baseName, expected, config) is { } found)
+        {
+            platforms[stage.Index] = found;
+        }
+    }
 
     /// <summary>
     /// BuildKit lints while converting, before anything runs, so <c># check=error=true</c> stops a build
@@ -35,34 +47,66 @@ internal sealed class BuildLint(DockerfileSyntax syntax, BoundDockerfile dockerf
         }
     }
 
-    public void Run(BuildSession session) => Report(session, Findings(syntax, dockerfile, session.Request.BuildArgs, bases));
+    public void Run(BuildSession session) => Report(session, Findings(syntax, dockerfile, session.Request.BuildArgs, new KnownBases(bases, platforms)));
 
-    /// <summary>The configs of the plan's external bases that the local store already holds (none under --pull, where they may change).</summary>
-    internal static async Task<Dictionary<string, ImageConfig>> LocalBasesAsync(BuildPlan plan, BuildRequest request, BaseImageResolver resolver, CancellationToken cancellationToken)
+    /// <summary>
+    /// The configs of the plan's external bases that the local store already holds, each for the platform its
+    /// stage builds for (none under --pull, where they may change).
+    /// </summary>
+    internal static async Task<KnownBases> LocalBasesAsync(BuildPlan plan, BuildRequest request, BaseImageResolver resolver, CancellationToken cancellationToken)
     {
-        var known = new Dictionary<string, ImageConfig>(StringComparer.Ordinal);
+        var configs = new Dictionary<string, ImageConfig>(StringComparer.Ordinal);
+        var platforms = new Dictionary<int, BaseImagePlatform>();
         if (!request.Pull)
         {
-            foreach (var planned in plan.Stages.Where(s => s.BaseStage is null && !known.ContainsKey(s.BaseName)))
+            foreach (var planned in plan.Stages.Where(s => s.BaseStage is null && !string.Equals(s.BaseName, "scratch", StringComparison.OrdinalIgnoreCase)))
             {
-                var name = request.NamedContexts.TryGetValue(planned.BaseName, out var named) ? NamedContexts.ImageReference(named) : planned.BaseName;
-                if (name is not null && await resolver.TryOpenLocalAsync(name, plan.TargetPlatform, cancellationToken).ConfigureAwait(false) is { } image)
+                var named = request.NamedContexts.TryGetValue(planned.BaseName, out var context);
+                var name = named ? NamedContexts.ImageReference(context!) : planned.BaseName;
+                Platform platform;
+                try
                 {
-                    known[planned.BaseName] = image.Config.Value;
+                    platform = BuildPlanner.StagePlatform(plan, planned.Stage);
+                }
+                catch (DockerfileException)
+                {
+                    // A FROM --platform the build cannot use: the build reports it, with or without the checks.
+                    continue;
+                }
+
+                if (name is null || await resolver.TryOpenLocalAsync(name, platform, cancellationToken).ConfigureAwait(false) is not { } image)
+                {
+                    continue;
+                }
+
+                configs.TryAdd(planned.BaseName, image.Config.Value);
+                if (!named && BasePlatform(planned.BaseName, platform, image.Config.Value) is { } found)
+                {
+                    platforms[planned.Stage.Index] = found;
                 }
             }
         }
 
-        return known;
+        return new KnownBases(configs, platforms);
     }
 
-    internal static IReadOnlyList<CheckFinding> Findings(DockerfileSyntax syntax, BoundDockerfile dockerfile, IReadOnlyDictionary<string, string> buildArgs, IReadOnlyDictionary<string, ImageConfig> configs) =>
+    internal static IReadOnlyList<CheckFinding> Findings(DockerfileSyntax syntax, BoundDockerfile dockerfile, IReadOnlyDictionary<string, string> buildArgs, KnownBases known) =>
         BuildChecks.Run(
             syntax,
             dockerfile,
             buildArgs,
-            name => configs.TryGetValue(name, out var config) ? ConfigEnvironment.Parse(config.Config.Env).ToDictionary(StringComparer.Ordinal) : null,
-            name => configs.TryGetValue(name, out var config) ? config.Config.Shell : null);
+            name => known.Configs.TryGetValue(name, out var config) ? ConfigEnvironment.Parse(config.Config.Env).ToDictionary(StringComparer.Ordinal) : null,
+            name => known.Configs.TryGetValue(name, out var config) ? config.Config.Shell : null,
+            stage => known.Platforms.GetValueOrDefault(stage.Index));
+
+    /// <summary>BuildKit compares with the platform the image's config declares; a config declaring none is not judged.</summary>
+    private static BaseImagePlatform? BasePlatform(string baseName, Platform expected, ImageConfig config) =>
+        config.Os.Length == 0 || config.Architecture.Length == 0
+            ? null
+            : new BaseImagePlatform(baseName, expected.Normalize().ToString(), config.Platform.Normalize().ToString());
+
+    /// <summary>What is known of the external base images: configs by expanded base name, platforms by stage index.</summary>
+    internal sealed record KnownBases(IReadOnlyDictionary<string, ImageConfig> Configs, IReadOnlyDictionary<int, BaseImagePlatform> Platforms);
 
     private static void Report(BuildSession session, IReadOnlyList<CheckFinding> findings)
     {

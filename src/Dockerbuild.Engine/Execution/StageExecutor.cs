@@ -159,19 +159,7 @@ internal sealed class StageExecutor(BuildSession session)
     private async Task<StageState> FromAsync(PlannedStage planned, CancellationToken cancellationToken)
     {
         var stage = planned.Stage;
-        var platform = session.Plan.TargetPlatform;
-        if (stage.Platform is { } given)
-        {
-            var expanded = SpanExpansion.Expand(stage.Span, () => session.Lexer.ProcessWord(given, session.Plan.GlobalScope.Values).Result);
-            try
-            {
-                platform = BuildPlanner.TargetPlatform(expanded);
-            }
-            catch (BuildException e)
-            {
-                throw new DockerfileException(stage.Span, e.Message, e);
-            }
-        }
+        var platform = BuildPlanner.StagePlatform(session.Plan, stage);
 
         ImageConfig config;
         IReadOnlyList<Descriptor> layers;
@@ -205,6 +193,12 @@ internal sealed class StageExecutor(BuildSession session)
             }
 
             config = image.Config.Value;
+            if (!session.Request.NamedContexts.ContainsKey(planned.BaseName))
+            {
+                // BuildKit checks the platform of images FROM resolves, not of those a named context supplies.
+                session.Lint?.RecordBasePlatform(stage, planned.BaseName, platform, config);
+            }
+
             layers = [.. image.Layers.Select(l => l.MediaType == MediaTypes.DockerLayerGzip ? l with { MediaType = MediaTypes.OciLayerGzip } : l)];
             // The platform keeps amd64 and arm64 results apart even when a single-platform image stands in for both.
             key = CacheKey.Compute("", ["image", image.Manifest.Digest.ToString(), .. PlatformPart(platform)]);

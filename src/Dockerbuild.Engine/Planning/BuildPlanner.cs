@@ -87,6 +87,28 @@ public static class BuildPlanner
         };
     }
 
+    /// <summary>The platform a stage builds for: its <c>FROM --platform</c>, expanded with the global ARGs, else the target's.</summary>
+    /// <exception cref="DockerfileException">The value does not expand or is not a supported platform.</exception>
+    public static Oci.Platform StagePlatform(BuildPlan plan, Stage stage)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(stage);
+        if (stage.Platform is not { } given)
+        {
+            return plan.TargetPlatform;
+        }
+
+        var expanded = SpanExpansion.Expand(stage.Span, () => plan.GlobalScope.Lexer.ProcessWord(given, plan.GlobalScope.Values).Result);
+        try
+        {
+            return TargetPlatform(expanded);
+        }
+        catch (BuildException e)
+        {
+            throw new DockerfileException(stage.Span, e.Message, e);
+        }
+    }
+
     /// <summary>
     /// Checks a <c>--platform</c> or <c>FROM --platform</c> value: a Linux platform, any architecture. Whether
     /// a foreign one can run RUN steps is checked when one runs (<see cref="Emulators.EnsureRunnable"/>), so

@@ -1,0 +1,71 @@
+using Dockerbuild.Dockerfile;
+using Dockerbuild.Dockerfile.Instructions;
+using Dockerbuild.Dockerfile.Syntax;
+using Dockerbuild.Engine.Execution;
+using Dockerbuild.Engine.Planning;
+using Dockerbuild.Engine.Tests.Runtime;
+using Dockerbuild.Oci;
+
+namespace Dockerbuild.Engine.Tests.Execution;
+
+/// <summary>
+/// InvalidBaseImagePlatform, which BuildKit reports while building once a FROM's image is resolved: the image
+/// is a single-platform one for another architecture than the stage builds for (its --platform, else the
+/// target). The stages here only set metadata, so no emulator is needed to build them.
+/// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class BaseImagePlatformCheckTests
+{
+    private const string Arm64Image = "busybox:arm64-config";
+
+    [Fact]
+    public async Task ABaseForAnotherArchitectureIsReportedAtItsFrom()
+    {
+        using var f = await FixtureAsync();
+
+        await f.BuildAsync($"FROM busybox:test AS ok\nENV A=1\n\nFROM {Arm64Image}\nCOPY --from=ok /bin/sh /sh\n", r => r with { Platform = "linux/amd64" });
+        var warning = Assert.Single(f.Events, e => e.Kind == BuildEventKind.CheckWarning);
+        // As BuildKit prints it (docker buildx's "1 warning found" list).
+        Assert.Equal($"InvalidBaseImagePlatform: Base image {Arm64Image} was pulled with platform \"linux/arm64\", expected \"linux/amd64\" for current build (line 4)", warning.Text);
+
+        // FROM --platform sets what is expected, whatever the target; the name carries ARGs expanded.
+        f.Events.Clear();
+        await f.BuildAsync("ARG TAG=test\nFROM --platform=linux/arm64 busybox:${TAG} AS arm64\nENV A=1\n", r => r with { Platform = "linux/amd64" });
+        warning = Assert.Single(f.Events, e => e.Kind == BuildEventKind.CheckWarning);
+        Assert.Equal("InvalidBaseImagePlatform: Base image busybox:test was pulled with platform \"linux/amd64\", expected \"linux/arm64\" for current build (line 2)", warning.Text);
+
+        f.Events.Clear();
+        await f.BuildAsync($"FROM --platform=linux/arm64 {Arm64Image} AS arm64\nENV A=1\nFROM busybox:test\nCOPY --from=arm64 /bin/sh /sh\n");
+        Assert.DoesNotContain(f.Events, e => e.Kind == BuildEventKind.CheckWarning);
+
+        await f.BuildAsync($"# check=skip=InvalidBaseImagePlatform\nFROM {Arm64Image}\nENV A=1\n", r => r with { Platform = "linux/amd64" });
+        Assert.DoesNotContain(f.Events, e => e.Kind == BuildEventKind.CheckWarning);
+    }
+
+    [Fact]
+    public async Task CheckErrorFailsBeforeBuildingAndTheCheckOnlyPathSeesLocalBases()
+    {
+        using var f = await FixtureAsync();
+        var dockerfile = $"# check=error=true\nFROM {Arm64Image}\nRUN touch /x\n";
+
+        var error = await Assert.ThrowsAsync<BuildException>(() => f.BuildAsync(dockerfile, r => r with { Platform = "linux/amd64" }));
+        Assert.Equal("lint violation found for rules: InvalidBaseImagePlatform", error.Message);
+        Assert.Equal(0, f.LastRunCount);
+
+        // What `dotnet build` checks without building: the base is in the local store, so its platform is known.
+        var syntax = DockerfileParser.Parse(dockerfile, "Dockerfile");
+        var request = new BuildRequest { ContextDirectory = f.Context, Platform = "linux/amd64" };
+        var finding = Assert.Single(await LocalBuildChecks.RunAsync(syntax, DockerfileBinder.Bind(syntax), request, f.Store, TestContext.Current.CancellationToken));
+        Assert.Equal(("InvalidBaseImagePlatform", 2, true), (finding.RuleName, finding.Span.StartLine, finding.IsError));
+        Assert.Empty(await LocalBuildChecks.RunAsync(syntax, DockerfileBinder.Bind(syntax), request with { Platform = "linux/arm64" }, f.Store, TestContext.Current.CancellationToken));
+    }
+
+    /// <summary>busybox:test (amd64) and the same files under a config that says arm64.</summary>
+    private static async Task<BuildFixture> FixtureAsync()
+    {
+        var f = await BuildFixture.CreateAsync();
+        var rootfs = BusyboxRootfs.Create(Path.Combine(f.Context, "..", "busybox-arm64-config"));
+        await BusyboxImage.AddAsync(f.Store, rootfs, Arm64Image, new Platform("linux", "arm64"));
+        return f;
+    }
+}
