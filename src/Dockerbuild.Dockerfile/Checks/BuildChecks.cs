@@ -1,4 +1,5 @@
 using Dockerbuild.Dockerfile.Expansion;
+using Dockerbuild.Dockerfile.Ignore;
 using Dockerbuild.Dockerfile.Instructions;
 using Dockerbuild.Dockerfile.Syntax;
 
@@ -28,6 +29,7 @@ public static class BuildChecks
     /// does not apply to a stage whose base image sets one, as in BuildKit.</param>
     /// <param name="baseImagePlatform">For a stage on an external image, the platform it builds for and the one
     /// the resolved image declares, when known (a build knows them; BuildKit checks them only then).</param>
+    /// <param name="contextIgnore">The build context's .dockerignore, when known, for CopyIgnoredFile.</param>
     /// <exception cref="DockerfileException">The check directive is malformed.</exception>
     public static IReadOnlyList<CheckFinding> Run(
         DockerfileSyntax syntax,
@@ -35,7 +37,8 @@ public static class BuildChecks
         IReadOnlyDictionary<string, string>? buildArgs = null,
         Func<string, IReadOnlyDictionary<string, string>?>? baseImageEnv = null,
         Func<string, IReadOnlyList<string>?>? baseImageShell = null,
-        Func<Stage, BaseImagePlatform?>? baseImagePlatform = null)
+        Func<Stage, BaseImagePlatform?>? baseImagePlatform = null,
+        DockerIgnore? contextIgnore = null)
     {
         ArgumentNullException.ThrowIfNull(syntax);
         ArgumentNullException.ThrowIfNull(bound);
@@ -65,7 +68,7 @@ public static class BuildChecks
         {
             StageChecks.CheckFromArgs(bound, globals, sink);
             StageChecks.CheckPlatformFlags(bound, globals, sink);
-            new DispatchChecks(bound, globals, baseImageEnv, baseImageShell, sink).Run();
+            new DispatchChecks(bound, globals, baseImageEnv, baseImageShell, contextIgnore, sink).Run();
         }
 
         return sink.Sorted();

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Dockerbuild.Dockerfile.Expansion;
+using Dockerbuild.Dockerfile.Ignore;
 using Dockerbuild.Dockerfile.Instructions;
 
 namespace Dockerbuild.Dockerfile.Checks;
@@ -14,6 +15,7 @@ internal sealed partial class DispatchChecks(
     BuildArgScope globals,
     Func<string, IReadOnlyDictionary<string, string>?>? baseImageEnv,
     Func<string, IReadOnlyList<string>?>? baseImageShell,
+    DockerIgnore? contextIgnore,
     FindingSink sink)
 {
     private const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -80,8 +82,8 @@ internal sealed partial class DispatchChecks(
                 StopsignalInstruction signal => Words(signal, state, signal.Signal),
                 VolumeInstruction volume => Words(volume, state, [.. volume.Paths]),
                 // The words BuildKit's Expand methods expand (--chmod and --from are not among them).
-                CopyInstruction copy => Words(copy, state, [.. copy.Sources.Paths, copy.Sources.Destination, copy.Chown]),
-                AddInstruction add => Words(add, state, [.. add.Sources.Paths, add.Sources.Destination, add.Chown, add.Checksum]),
+                CopyInstruction copy => Sources(copy, "Copy", copy.From, state, copy.Sources, copy.Chown),
+                AddInstruction add => Sources(add, "Add", null, state, add.Sources, add.Chown, add.Checksum),
                 ExposeInstruction expose => Expose(expose, state),
                 CmdInstruction cmd => CheckJsonArgs(cmd, cmd.Command, state with { Cmd = UsedOnce(cmd, state.Cmd) }),
                 EntrypointInstruction entrypoint => CheckJsonArgs(entrypoint, entrypoint.Command, state with { Entrypoint = UsedOnce(entrypoint, state.Entrypoint) }),
@@ -174,6 +176,30 @@ internal sealed partial class DispatchChecks(
             if (word is not null)
             {
                 Expand(instruction, state, word);
+            }
+        }
+
+        return state;
+    }
+
+    /// <summary>
+    /// COPY/ADD words are expanded as BuildKit's Expand does; CopyIgnoredFile (experimental) then looks at each
+    /// source read from the build context. As BuildKit, it stays silent when the .dockerignore has <c>!</c>
+    /// exceptions, which cannot be judged without the context.
+    /// </summary>
+    private StageState Sources(Instruction instruction, string command, string? from, StageState state, SourcesAndDestination sources, params string?[] flags)
+    {
+        var paths = sources.Paths.Select(path => Expand(instruction, state, path)).ToList();
+        Words(instruction, state, [sources.Destination, .. flags]);
+        if (from is null && contextIgnore is { HasExceptions: false, Patterns.Count: > 0 } ignore && sink.IsEnabled(CheckRules.CopyIgnoredFile))
+        {
+            foreach (var path in paths.Where(p => !p.Contains("://", StringComparison.Ordinal) && !p.StartsWith("git@", StringComparison.Ordinal)))
+            {
+                var cleaned = GoPath.Clean(path);
+                if (ignore.IsExcluded(cleaned))
+                {
+                    sink.Report(CheckRules.CopyIgnoredFile, CheckRules.CopyIgnoredFileMessage(command, cleaned), instruction.Span);
+                }
             }
         }
 

@@ -18,6 +18,8 @@ internal static class SyntaxChecks
                 CheckFrom(node, sink);
             }
 
+            CheckDescription(node, sink);
+
             if (node.Name == "maintainer")
             {
                 sink.Report(CheckRules.MaintainerDeprecated, CheckRules.MaintainerDeprecatedMessage(), node.Span);
@@ -63,6 +65,32 @@ internal static class SyntaxChecks
         {
             sink.Report(CheckRules.FromAsCasing, CheckRules.FromAsCasingMessage(keyword, @as), node.Span);
         }
+    }
+
+    /// <summary>
+    /// InvalidDefinitionDescription (experimental): the comment right above a named FROM or an ARG should
+    /// begin with the stage's (lower-cased) name or one of the ARG's keys, as <c>--call=outline</c> reads it.
+    /// </summary>
+    private static void CheckDescription(InstructionNode node, FindingSink sink)
+    {
+        if (node.PrecedingComments.Count == 0 || !sink.IsEnabled(CheckRules.InvalidDefinitionDescription))
+        {
+            return;
+        }
+
+        string[] keys = node.Name switch
+        {
+            "from" when node.Args.Count == 3 && node.Args[1].Equals("as", StringComparison.OrdinalIgnoreCase) => [node.Args[2].ToLowerInvariant()],
+            "arg" => [.. node.Args.Select(arg => arg.Split('=', 2)[0])],
+            _ => [],
+        };
+        if (keys.Length == 0 || keys.Contains(node.PrecedingComments[^1].Split(' ')[0], StringComparer.Ordinal))
+        {
+            return;
+        }
+
+        var example = keys.Length > 1 ? "<arg_key>" : keys[0];
+        sink.Report(CheckRules.InvalidDefinitionDescription, CheckRules.InvalidDefinitionDescriptionMessage(node.Keyword.ToUpperInvariant(), example), node.Span);
     }
 
     /// <summary>

@@ -17,6 +17,7 @@ internal sealed class DockerfileReader
     private readonly LogicalLine logical = new();
     private readonly List<Directive> directives = [];
     private readonly List<InstructionNode> instructions = [];
+    private readonly List<string> comments = [];
     private char escape = '\\';
     private int next;
 
@@ -93,7 +94,19 @@ internal sealed class DockerfileReader
     {
         var startIndex = next;
         var first = grammar.FirstLine(lines.Text(next++));
-        if (first.Kind != LineKind.Text || (first.Text.Length == 0 && !first.Continues))
+        if (first.Kind == LineKind.Comment)
+        {
+            NoteComment(lines.Text(startIndex));
+            return;
+        }
+
+        if (first.Kind == LineKind.Blank)
+        {
+            comments.Clear();
+            return;
+        }
+
+        if (first.Text.Length == 0 && !first.Continues)
         {
             return;
         }
@@ -126,7 +139,22 @@ internal sealed class DockerfileReader
             node = ReadHeredocs(node, text, start);
         }
 
-        instructions.Add(node);
+        instructions.Add(comments.Count == 0 ? node : node with { PrecedingComments = [.. comments] });
+        comments.Clear();
+    }
+
+    /// <summary>A comment line above an instruction; an empty one (a lone <c>#</c>) ends the comments before it.</summary>
+    private void NoteComment(ReadOnlySpan<char> line)
+    {
+        var comment = line.TrimStart()[1..].Trim().ToString();
+        if (comment.Length == 0)
+        {
+            comments.Clear();
+        }
+        else
+        {
+            comments.Add(comment);
+        }
     }
 
     // BuildKit only reads heredoc bodies for RUN, COPY and ADD in shell form, also under ONBUILD.

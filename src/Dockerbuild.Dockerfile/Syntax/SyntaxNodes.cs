@@ -48,6 +48,13 @@ public sealed record InstructionNode(
 {
     /// <summary>The keyword lower-cased, as BuildKit's AST uses it.</summary>
     public string Name => Keyword.ToLowerInvariant();
+
+    /// <summary>
+    /// The comment lines right above the instruction, text after <c>#</c> trimmed (BuildKit's Node.PrevComment):
+    /// a blank line or an empty <c>#</c> starts them afresh, parser directives are not among them. Stage and
+    /// ARG descriptions (<c>--call=outline</c>) and InvalidDefinitionDescription read them.
+    /// </summary>
+    public IReadOnlyList<string> PrecedingComments { get; init; } = [];
 }
 
 /// <summary>A whole parsed Dockerfile.</summary>

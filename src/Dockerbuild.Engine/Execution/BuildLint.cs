@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Dockerbuild.Dockerfile;
 using Dockerbuild.Dockerfile.Checks;
+using Dockerbuild.Dockerfile.Ignore;
 using Dockerbuild.Dockerfile.Instructions;
 using Dockerbuild.Dockerfile.Syntax;
 using Dockerbuild.Engine.Planning;
@@ -19,6 +20,7 @@ internal sealed class BuildLint(DockerfileSyntax syntax, BoundDockerfile dockerf
 {
     private readonly ConcurrentDictionary<string, ImageConfig> bases = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<int, BaseImagePlatform> platforms = new();
+    private DockerIgnore? contextIgnore;
 
     /// <summary>Remembers the config a FROM resolved, by the base name as expanded with the global args.</summary>
     public void RecordBase(string baseName, ImageConfig config) => bases[baseName] = config;
@@ -40,14 +42,15 @@ internal sealed class BuildLint(DockerfileSyntax syntax, BoundDockerfile dockerf
     public async Task CheckBeforeBuildAsync(BuildSession session, BaseImageResolver resolver, CancellationToken cancellationToken)
     {
         var known = await LocalBasesAsync(session.Plan, session.Request, resolver, cancellationToken).ConfigureAwait(false);
-        var findings = Findings(syntax, dockerfile, session.Request.BuildArgs, known);
+        contextIgnore = await ContextIgnoreAsync(session.Request, cancellationToken).ConfigureAwait(false);
+        var findings = Findings(syntax, dockerfile, session.Request.BuildArgs, known, contextIgnore);
         if (findings.Any(f => f.IsError))
         {
             Report(session, findings);
         }
     }
 
-    public void Run(BuildSession session) => Report(session, Findings(syntax, dockerfile, session.Request.BuildArgs, new KnownBases(bases, platforms)));
+    public void Run(BuildSession session) => Report(session, Findings(syntax, dockerfile, session.Request.BuildArgs, new KnownBases(bases, platforms), contextIgnore));
 
     /// <summary>
     /// The configs of the plan's external bases that the local store already holds, each for the platform its
@@ -90,14 +93,28 @@ internal sealed class BuildLint(DockerfileSyntax syntax, BoundDockerfile dockerf
         return new KnownBases(configs, platforms);
     }
 
-    internal static IReadOnlyList<CheckFinding> Findings(DockerfileSyntax syntax, BoundDockerfile dockerfile, IReadOnlyDictionary<string, string> buildArgs, KnownBases known) =>
+    /// <summary>The context's .dockerignore for CopyIgnoredFile; null when it cannot be read (the build reports that where it reads the context).</summary>
+    internal static async Task<DockerIgnore?> ContextIgnoreAsync(BuildRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await DockerIgnoreFile.LoadAsync(request.ContextDirectory, request.ResolveDockerfilePath(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or IgnorePatternException)
+        {
+            return null;
+        }
+    }
+
+    internal static IReadOnlyList<CheckFinding> Findings(DockerfileSyntax syntax, BoundDockerfile dockerfile, IReadOnlyDictionary<string, string> buildArgs, KnownBases known, DockerIgnore? contextIgnore) =>
         BuildChecks.Run(
             syntax,
             dockerfile,
             buildArgs,
             name => known.Configs.TryGetValue(name, out var config) ? ConfigEnvironment.Parse(config.Config.Env).ToDictionary(StringComparer.Ordinal) : null,
             name => known.Configs.TryGetValue(name, out var config) ? config.Config.Shell : null,
-            stage => known.Platforms.GetValueOrDefault(stage.Index));
+            stage => known.Platforms.GetValueOrDefault(stage.Index),
+            contextIgnore);
 
     /// <summary>BuildKit compares with the platform the image's config declares; a config declaring none is not judged.</summary>
     private static BaseImagePlatform? BasePlatform(string baseName, Platform expected, ImageConfig config) =>

@@ -9,7 +9,8 @@ namespace Dockerbuild.Engine.Execution;
 /// <summary>
 /// The build checks as a build runs them before executing anything, for hosts that check without
 /// building (the MSBuild package's <c>dotnet build</c>): the external base images the local store
-/// holds lend their env (UndefinedVar) and SHELL (JSONArgsRecommended), as BuildKit's lint knows them.
+/// holds lend their env (UndefinedVar), SHELL (JSONArgsRecommended) and platform (InvalidBaseImagePlatform),
+/// and the context's .dockerignore CopyIgnoredFile, as BuildKit's lint knows them.
 /// </summary>
 public static class LocalBuildChecks
 {
@@ -18,6 +19,7 @@ public static class LocalBuildChecks
         ArgumentNullException.ThrowIfNull(request);
         var plan = BuildPlanner.Plan(dockerfile, request);
         var bases = await BuildLint.LocalBasesAsync(plan, request, new BaseImageResolver(store, null), cancellationToken).ConfigureAwait(false);
-        return BuildLint.Findings(syntax, dockerfile, request.BuildArgs, bases);
+        var ignore = await BuildLint.ContextIgnoreAsync(request, cancellationToken).ConfigureAwait(false);
+        return BuildLint.Findings(syntax, dockerfile, request.BuildArgs, bases, ignore);
     }
 }
