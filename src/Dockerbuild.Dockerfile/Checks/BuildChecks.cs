@@ -28,7 +28,8 @@ public static class BuildChecks
     /// <param name="baseImageShell">The SHELL of an external base image's config, when known: JSONArgsRecommended
     /// does not apply to a stage whose base image sets one, as in BuildKit.</param>
     /// <param name="baseImagePlatform">For a stage on an external image, the platform it builds for and the one
-    /// the resolved image declares, when known (a build knows them; BuildKit checks them only then).</param>
+    /// the resolved image declares, once per platform of a multi-platform build, when known (a build knows
+    /// them; BuildKit checks them only then).</param>
     /// <param name="contextIgnore">The build context's .dockerignore, when known, for CopyIgnoredFile.</param>
     /// <exception cref="DockerfileException">The check directive is malformed.</exception>
     public static IReadOnlyList<CheckFinding> Run(
@@ -37,7 +38,7 @@ public static class BuildChecks
         IReadOnlyDictionary<string, string>? buildArgs = null,
         Func<string, IReadOnlyDictionary<string, string>?>? baseImageEnv = null,
         Func<string, IReadOnlyList<string>?>? baseImageShell = null,
-        Func<Stage, BaseImagePlatform?>? baseImagePlatform = null,
+        Func<Stage, IReadOnlyList<BaseImagePlatform>>? baseImagePlatform = null,
         DockerIgnore? contextIgnore = null)
     {
         ArgumentNullException.ThrowIfNull(syntax);

@@ -88,11 +88,11 @@ internal static class StageChecks
     /// InvalidBaseImagePlatform: the image a stage's FROM resolved to is for another OS or architecture than the
     /// stage builds for (a variant alone does not count), as BuildKit's validateBaseImagePlatform.
     /// </summary>
-    public static void CheckBaseImagePlatforms(BoundDockerfile bound, Func<Stage, BaseImagePlatform?> resolved, FindingSink sink)
+    public static void CheckBaseImagePlatforms(BoundDockerfile bound, Func<Stage, IReadOnlyList<BaseImagePlatform>> resolved, FindingSink sink)
     {
         foreach (var stage in bound.Stages)
         {
-            if (resolved(stage) is { } found && !SameOsAndArchitecture(found.Expected, found.Actual))
+            foreach (var found in resolved(stage).Where(f => !SameOsAndArchitecture(f.Expected, f.Actual)))
             {
                 sink.Report(CheckRules.InvalidBaseImagePlatform, CheckRules.InvalidBaseImagePlatformMessage(found.Image, found.Expected, found.Actual), stage.Span);
             }

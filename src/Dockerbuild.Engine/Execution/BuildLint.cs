@@ -19,7 +19,7 @@ namespace Dockerbuild.Engine.Execution;
 internal sealed class BuildLint(DockerfileSyntax syntax, BoundDockerfile dockerfile)
 {
     private readonly ConcurrentDictionary<string, ImageConfig> bases = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<int, BaseImagePlatform> platforms = new();
+    private readonly ConcurrentDictionary<(int Stage, string Expected), BaseImagePlatform> platforms = new();
     private DockerIgnore? contextIgnore;
 
     /// <summary>Remembers the config a FROM resolved, by the base name as expanded with the global args.</summary>
@@ -30,7 +30,7 @@ internal sealed class BuildLint(DockerfileSyntax syntax, BoundDockerfile dockerf
     {
         if (BasePlatform(baseName, expected, config) is { } found)
         {
-            platforms[stage.Index] = found;
+            platforms[(stage.Index, found.Expected)] = found;
         }
     }
 
@@ -50,7 +50,7 @@ internal sealed class BuildLint(DockerfileSyntax syntax, BoundDockerfile dockerf
         }
     }
 
-    public void Run(BuildSession session) => Report(session, Findings(syntax, dockerfile, session.Request.BuildArgs, new KnownBases(bases, platforms), contextIgnore));
+    public void Run(BuildSession session) => Report(session, Findings(syntax, dockerfile, session.Request.BuildArgs, new KnownBases(bases, Group(platforms)), contextIgnore));
 
     /// <summary>
     /// The configs of the plan's external bases that the local store already holds, each for the platform its
@@ -59,7 +59,7 @@ internal sealed class BuildLint(DockerfileSyntax syntax, BoundDockerfile dockerf
     internal static async Task<KnownBases> LocalBasesAsync(BuildPlan plan, BuildRequest request, BaseImageResolver resolver, CancellationToken cancellationToken)
     {
         var configs = new Dictionary<string, ImageConfig>(StringComparer.Ordinal);
-        var platforms = new Dictionary<int, BaseImagePlatform>();
+        var platforms = new Dictionary<int, IReadOnlyList<BaseImagePlatform>>();
         if (!request.Pull)
         {
             foreach (var planned in plan.Stages.Where(s => s.BaseStage is null && !string.Equals(s.BaseName, "scratch", StringComparison.OrdinalIgnoreCase)))
@@ -85,7 +85,7 @@ internal sealed class BuildLint(DockerfileSyntax syntax, BoundDockerfile dockerf
                 configs.TryAdd(planned.BaseName, image.Config.Value);
                 if (!named && BasePlatform(planned.BaseName, platform, image.Config.Value) is { } found)
                 {
-                    platforms[planned.Stage.Index] = found;
+                    platforms[planned.Stage.Index] = [found];
                 }
             }
         }
@@ -113,7 +113,7 @@ internal sealed class BuildLint(DockerfileSyntax syntax, BoundDockerfile dockerf
             buildArgs,
             name => known.Configs.TryGetValue(name, out var config) ? ConfigEnvironment.Parse(config.Config.Env).ToDictionary(StringComparer.Ordinal) : null,
             name => known.Configs.TryGetValue(name, out var config) ? config.Config.Shell : null,
-            stage => known.Platforms.GetValueOrDefault(stage.Index),
+            stage => known.Platforms.GetValueOrDefault(stage.Index, []),
             contextIgnore);
 
     /// <summary>BuildKit compares with the platform the image's config declares; a config declaring none is not judged.</summary>
@@ -123,7 +123,10 @@ internal sealed class BuildLint(DockerfileSyntax syntax, BoundDockerfile dockerf
             : new BaseImagePlatform(baseName, expected.Normalize().ToString(), config.Platform.Normalize().ToString());
 
     /// <summary>What is known of the external base images: configs by expanded base name, platforms by stage index.</summary>
-    internal sealed record KnownBases(IReadOnlyDictionary<string, ImageConfig> Configs, IReadOnlyDictionary<int, BaseImagePlatform> Platforms);
+    internal sealed record KnownBases(IReadOnlyDictionary<string, ImageConfig> Configs, IReadOnlyDictionary<int, IReadOnlyList<BaseImagePlatform>> Platforms);
+
+    private static Dictionary<int, IReadOnlyList<BaseImagePlatform>> Group(IReadOnlyDictionary<(int Stage, string Expected), BaseImagePlatform> recorded) =>
+        recorded.GroupBy(r => r.Key.Stage).ToDictionary(g => g.Key, g => (IReadOnlyList<BaseImagePlatform>)[.. g.OrderBy(r => r.Key.Expected, StringComparer.Ordinal).Select(r => r.Value)]);
 
     private static void Report(BuildSession session, IReadOnlyList<CheckFinding> findings)
     {

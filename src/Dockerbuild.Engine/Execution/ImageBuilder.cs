@@ -81,12 +81,14 @@ public sealed class ImageBuilder
         var contexts = new ContextLoader(request.ContextDirectory, path);
         var built = new List<(BuildSession Session, StageState Final)>();
         var runs = 0;
+        // One lint for all platforms: each records the bases it resolved (InvalidBaseImagePlatform differs per platform); it reports once.
+        var lint = options.RunChecks ? new BuildLint(syntax, dockerfile) : null;
         foreach (var (one, plan) in requests.Zip(plans))
         {
-            // One platform after the other, sharing the step cache and the store; the checks run once.
+            // One platform after the other, sharing the step cache and the store.
             var session = new BuildSession(one, plan, store, options, epoch, hashes, options.Http ?? http!)
             {
-                Lint = built.Count == 0 && options.RunChecks ? new BuildLint(syntax, dockerfile) : null,
+                Lint = lint,
                 StepsBefore = built.Count == 0 ? 0 : built[^1].Session.StepCount,
                 PlatformLabel = plans.Count > 1 ? plan.TargetPlatform.ToString() : null,
                 Contexts = contexts,

@@ -11,10 +11,10 @@ namespace Dockerbuild.Dockerfile.Tests.Checks;
 /// </summary>
 public sealed class NewerRulesTests
 {
-    private static CheckFinding Single(string rule, string dockerfile, Func<Stage, BaseImagePlatform?>? platforms = null) =>
+    private static CheckFinding Single(string rule, string dockerfile, Func<Stage, IReadOnlyList<BaseImagePlatform>>? platforms = null) =>
         Assert.Single(Run(dockerfile, platforms), f => f.RuleName == rule);
 
-    private static IReadOnlyList<CheckFinding> Run(string dockerfile, Func<Stage, BaseImagePlatform?>? platforms = null)
+    private static IReadOnlyList<CheckFinding> Run(string dockerfile, Func<Stage, IReadOnlyList<BaseImagePlatform>>? platforms = null)
     {
         var syntax = DockerfileParser.Parse(dockerfile, "Dockerfile");
         return BuildChecks.Run(syntax, DockerfileBinder.Bind(syntax), baseImagePlatform: platforms);
@@ -74,15 +74,23 @@ public sealed class NewerRulesTests
         var finding = Single(
             "InvalidBaseImagePlatform",
             "ARG V=0.17.0\nFROM alpine AS a\nFROM wjdp/htmltest:v${V} AS test\n",
-            stage => stage.Name == "test" ? new BaseImagePlatform("wjdp/htmltest:v0.17.0", "linux/arm64", "linux/amd64") : null);
+            stage => stage.Name == "test" ? [new BaseImagePlatform("wjdp/htmltest:v0.17.0", "linux/arm64", "linux/amd64")] : []);
         Assert.Equal("Base image wjdp/htmltest:v0.17.0 was pulled with platform \"linux/amd64\", expected \"linux/arm64\" for current build", finding.Message);
         Assert.Equal(3, finding.Span.StartLine);
     }
 
     [Fact]
+    public void InvalidBaseImagePlatformFiresForEachPlatformOfAMultiPlatformBuildThatDiffers()
+    {
+        var finding = Single("InvalidBaseImagePlatform", "FROM busybox\n", _ =>
+            [new BaseImagePlatform("busybox", "linux/amd64", "linux/amd64"), new BaseImagePlatform("busybox", "linux/arm64", "linux/amd64")]);
+        Assert.Equal("Base image busybox was pulled with platform \"linux/amd64\", expected \"linux/arm64\" for current build", finding.Message);
+    }
+
+    [Fact]
     public void InvalidBaseImagePlatformIgnoresTheVariant() =>
         Assert.DoesNotContain(
-            Run("FROM arm32v6/alpine\n", _ => new BaseImagePlatform("arm32v6/alpine", "linux/arm/v7", "linux/arm/v6")),
+            Run("FROM arm32v6/alpine\n", _ => [new BaseImagePlatform("arm32v6/alpine", "linux/arm/v7", "linux/arm/v6")]),
             f => f.RuleName == "InvalidBaseImagePlatform");
 
     [Fact]
@@ -110,6 +118,6 @@ public sealed class NewerRulesTests
         Assert.Equal(["CopyIgnoredFile", "InvalidDefinitionDescription"], BuildChecks.Rules.Where(r => r.IsExperimental).Select(r => r.Name));
     }
 
-    private static BaseImagePlatform? Mismatch(Stage stage) =>
-        stage.Name == "b" ? new BaseImagePlatform("alpine", "linux/amd64", "linux/arm64") : null;
+    private static IReadOnlyList<BaseImagePlatform> Mismatch(Stage stage) =>
+        stage.Name == "b" ? [new BaseImagePlatform("alpine", "linux/amd64", "linux/arm64")] : [];
 }

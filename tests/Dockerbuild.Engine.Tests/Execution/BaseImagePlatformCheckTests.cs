@@ -43,6 +43,18 @@ public sealed class BaseImagePlatformCheckTests
     }
 
     [Fact]
+    public async Task AMultiPlatformBuildReportsThePlatformsTheBaseDoesNotServe()
+    {
+        using var f = await FixtureAsync();
+
+        // busybox:test is amd64 only: the arm64 image of the index is built from it, as BuildKit does, with a warning.
+        await f.BuildAsync("FROM busybox:test\nENV A=1\n", r => r with { Platform = "linux/amd64,linux/arm64", Tags = ["multi:1"] });
+
+        var warning = Assert.Single(f.Events, e => e.Kind == BuildEventKind.CheckWarning);
+        Assert.Equal("InvalidBaseImagePlatform: Base image busybox:test was pulled with platform \"linux/amd64\", expected \"linux/arm64\" for current build (line 1)", warning.Text);
+    }
+
+    [Fact]
     public async Task CheckErrorFailsBeforeBuildingAndTheCheckOnlyPathSeesLocalBases()
     {
         using var f = await FixtureAsync();
