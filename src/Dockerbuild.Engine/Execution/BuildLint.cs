@@ -26,11 +26,11 @@ internal sealed class BuildLint(DockerfileSyntax syntax, BoundDockerfile dockerf
     public void RecordBase(string baseName, ImageConfig config) => bases[baseName] = config;
 
     /// <summary>Remembers the platform a stage builds for beside the one the image FROM resolved declares.</summary>
-    public void RecordBasePlatform(Stage stage, string baseName, Platform expected, ImageConfig config)
+    public void RecordBasePlatform(BuildSession session, PlannedStage planned, Platform expected, ImageConfig config)
     {
-        if (BasePlatform(baseName, expected, config) is { } found)
+        if (BasePlatform(session.Plan, planned, expected, config, session.Options.BinfmtDirectory) is { } found)
         {
-            platforms[(stage.Index, found.Expected)] = found;
+            platforms[(planned.Stage.Index, found.Expected)] = found;
         }
     }
 
@@ -41,7 +41,7 @@ internal sealed class BuildLint(DockerfileSyntax syntax, BoundDockerfile dockerf
     /// </summary>
     public async Task CheckBeforeBuildAsync(BuildSession session, BaseImageResolver resolver, CancellationToken cancellationToken)
     {
-        var known = await LocalBasesAsync(session.Plan, session.Request, resolver, cancellationToken).ConfigureAwait(false);
+        var known = await LocalBasesAsync(session.Plan, session.Request, resolver, session.Options.BinfmtDirectory, cancellationToken).ConfigureAwait(false);
         contextIgnore = await ContextIgnoreAsync(session.Request, cancellationToken).ConfigureAwait(false);
         var findings = Findings(syntax, dockerfile, session.Request.BuildArgs, known, contextIgnore);
         if (findings.Any(f => f.IsError))
@@ -56,7 +56,7 @@ internal sealed class BuildLint(DockerfileSyntax syntax, BoundDockerfile dockerf
     /// The configs of the plan's external bases that the local store already holds, each for the platform its
     /// stage builds for (none under --pull, where they may change).
     /// </summary>
-    internal static async Task<KnownBases> LocalBasesAsync(BuildPlan plan, BuildRequest request, BaseImageResolver resolver, CancellationToken cancellationToken)
+    internal static async Task<KnownBases> LocalBasesAsync(BuildPlan plan, BuildRequest request, BaseImageResolver resolver, string binfmtDirectory, CancellationToken cancellationToken)
     {
         var configs = new Dictionary<string, ImageConfig>(StringComparer.Ordinal);
         var platforms = new Dictionary<int, IReadOnlyList<BaseImagePlatform>>();
@@ -83,7 +83,7 @@ internal sealed class BuildLint(DockerfileSyntax syntax, BoundDockerfile dockerf
                 }
 
                 configs.TryAdd(planned.BaseName, image.Config.Value);
-                if (!named && BasePlatform(planned.BaseName, platform, image.Config.Value) is { } found)
+                if (!named && BasePlatform(plan, planned, platform, image.Config.Value, binfmtDirectory) is { } found)
                 {
                     platforms[planned.Stage.Index] = [found];
                 }
@@ -116,11 +116,21 @@ internal sealed class BuildLint(DockerfileSyntax syntax, BoundDockerfile dockerf
             stage => known.Platforms.GetValueOrDefault(stage.Index, []),
             contextIgnore);
 
-    /// <summary>BuildKit compares with the platform the image's config declares; a config declaring none is not judged.</summary>
-    private static BaseImagePlatform? BasePlatform(string baseName, Platform expected, ImageConfig config) =>
-        config.Os.Length == 0 || config.Architecture.Length == 0
-            ? null
-            : new BaseImagePlatform(baseName, expected.Normalize().ToString(), config.Platform.Normalize().ToString());
+    /// <summary>
+    /// BuildKit compares with the platform the image's config declares; a config declaring none is not judged.
+    /// Nor is a base BuildKit's autoDetectPlatform adopts: with no --platform for the build nor the stage, an
+    /// image for a platform the machine runs (natively or through a registered emulator) sets the stage's.
+    /// </summary>
+    private static BaseImagePlatform? BasePlatform(BuildPlan plan, PlannedStage planned, Platform expected, ImageConfig config, string binfmtDirectory)
+    {
+        if (config.Os.Length == 0 || config.Architecture.Length == 0
+            || (!plan.ExplicitPlatform && planned.Stage.Platform is null && Emulators.CanRun(config.Platform, binfmtDirectory)))
+        {
+            return null;
+        }
+
+        return new BaseImagePlatform(planned.BaseName, expected.Normalize().ToString(), config.Platform.Normalize().ToString());
+    }
 
     /// <summary>What is known of the external base images: configs by expanded base name, platforms by stage index.</summary>
     internal sealed record KnownBases(IReadOnlyDictionary<string, ImageConfig> Configs, IReadOnlyDictionary<int, IReadOnlyList<BaseImagePlatform>> Platforms);

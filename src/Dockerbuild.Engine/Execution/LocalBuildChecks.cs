@@ -18,7 +18,7 @@ public static class LocalBuildChecks
     {
         ArgumentNullException.ThrowIfNull(request);
         var plan = BuildPlanner.Plan(dockerfile, request);
-        var bases = await BuildLint.LocalBasesAsync(plan, request, new BaseImageResolver(store, null), cancellationToken).ConfigureAwait(false);
+        var bases = await BuildLint.LocalBasesAsync(plan, request, new BaseImageResolver(store, null), Emulators.BinfmtDirectory, cancellationToken).ConfigureAwait(false);
         var ignore = await BuildLint.ContextIgnoreAsync(request, cancellationToken).ConfigureAwait(false);
         return BuildLint.Findings(syntax, dockerfile, request.BuildArgs, bases, ignore);
     }

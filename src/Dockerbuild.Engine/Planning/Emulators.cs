@@ -41,6 +41,10 @@ internal static class Emulators
         }
     }
 
+    /// <summary>Whether programs for <paramref name="platform"/> run here, natively or through a usable emulator.</summary>
+    public static bool CanRun(Platform platform, string binfmtDirectory = BinfmtDirectory) =>
+        BuildPlanner.IsNative(platform) || Find(platform, binfmtDirectory) is { FixBinary: true };
+
     /// <summary>
     /// Throws the build's error unless a RUN for <paramref name="platform"/> can execute here: natively,
     /// or through a registered emulator with the F flag.

@@ -42,6 +42,37 @@ public sealed class BaseImagePlatformCheckTests
         Assert.DoesNotContain(f.Events, e => e.Kind == BuildEventKind.CheckWarning);
     }
 
+    /// <summary>
+    /// Without any --platform, BuildKit's autoDetectPlatform makes a base's own platform the stage's when the
+    /// worker runs it (natively or through QEMU): then nothing is reported. Only without an emulator is it.
+    /// </summary>
+    [Fact]
+    public async Task WithoutAnyPlatformABaseTheMachineCanEmulateIsAdoptedSilently()
+    {
+        using var f = await FixtureAsync();
+        using var binfmt = new Dockerbuild.Testing.TempDirectory("dockerbuild-binfmt-");
+        f.BinfmtDirectory = binfmt.Path;
+        await File.WriteAllTextAsync(binfmt.Combine("status"), "enabled\n", TestContext.Current.CancellationToken);
+        var dockerfile = $"FROM {Arm64Image}\nENV A=1\n";
+
+        await f.BuildAsync(dockerfile);
+        var warning = Assert.Single(f.Events, e => e.Kind == BuildEventKind.CheckWarning);
+        Assert.Equal($"InvalidBaseImagePlatform: Base image {Arm64Image} was pulled with platform \"linux/arm64\", expected \"linux/amd64\" for current build (line 1)", warning.Text);
+
+        // qemu-user-static's aarch64 registration, with the F flag the engine needs.
+        await File.WriteAllTextAsync(
+            binfmt.Combine("qemu-aarch64"),
+            "enabled\ninterpreter /usr/libexec/qemu-binfmt/aarch64-binfmt-P\nflags: POF\noffset 0\nmagic 7f454c460201010000000000000000000200b700\nmask ffffffffffffff00fffffffffffffffffeffffff\n",
+            TestContext.Current.CancellationToken);
+        f.Events.Clear();
+        await f.BuildAsync(dockerfile);
+        Assert.DoesNotContain(f.Events, e => e.Kind == BuildEventKind.CheckWarning);
+
+        // An explicit --platform leaves nothing to detect.
+        await f.BuildAsync(dockerfile, r => r with { Platform = "linux/amd64" });
+        Assert.Single(f.Events, e => e.Kind == BuildEventKind.CheckWarning);
+    }
+
     [Fact]
     public async Task AMultiPlatformBuildReportsThePlatformsTheBaseDoesNotServe()
     {
