@@ -37,7 +37,7 @@ internal static class CheckRules
         Rule(ConsistentInstructionCasing, "All commands within the Dockerfile should use the same casing (either upper or lower)"),
         Rule(DuplicateStageName, "Stage names should be unique"),
         Rule(ReservedStageName, "Reserved words should not be used as stage names"),
-        Rule(JSONArgsRecommended, "JSON arguments recommended for ENTRYPOINT/CMD to prevent unintended behavior related to OS signals", "json-args-recommended"),
+        Rule(JSONArgsRecommended, "JSON arguments recommended for ENTRYPOINT/CMD to prevent unintended behavior related to OS signals"),
         Rule(MaintainerDeprecated, "The MAINTAINER instruction is deprecated, use a label instead to define an image author"),
         Rule(UndefinedArgInFrom, "FROM command must use declared ARGs"),
         Rule(WorkdirRelativePath, "Relative workdir without an absolute workdir declared within the build can have unexpected results if the base image changes"),
@@ -82,12 +82,27 @@ internal static class CheckRules
     public static string ExposeInvalidFormatMessage(string port) =>
         $"EXPOSE instruction should not define an IP address or host-port mapping, found '{port}'";
 
-    /// <summary>A rule documented at docs.docker.com/go/dockerfile/rule/ under its kebab-cased name.</summary>
-    private static CheckRule Rule(string name, string description, string? slug = null, bool experimental = false) =>
-        new(name, description, $"https://docs.docker.com/go/dockerfile/rule/{slug ?? Kebab(name)}/", experimental);
+    /// <summary>A rule documented at docs.docker.com/go/dockerfile/rule/ under its kebab-cased name (BuildKit's short links).</summary>
+    private static CheckRule Rule(string name, string description, bool experimental = false) =>
+        new(name, description, $"https://docs.docker.com/go/dockerfile/rule/{Kebab(name)}/", experimental);
 
-    private static string Kebab(string name) =>
-        string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+    private static string Kebab(string name)
+    {
+        var kebab = new System.Text.StringBuilder();
+        for (var i = 0; i < name.Length; i++)
+        {
+            // A capital starts a word unless it continues an acronym (JSONArgs -> json-args).
+            var c = name[i];
+            if (char.IsUpper(c) && i > 0 && (char.IsLower(name[i - 1]) || (i + 1 < name.Length && char.IsLower(name[i + 1]))))
+            {
+                kebab.Append('-');
+            }
+
+            kebab.Append(char.ToLowerInvariant(c));
+        }
+
+        return kebab.ToString();
+    }
 
     public static string StageNameCasingMessage(string stageName) => $"Stage name '{stageName}' should be lowercase";
 

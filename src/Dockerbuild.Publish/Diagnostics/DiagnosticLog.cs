@@ -32,24 +32,7 @@ internal sealed class DiagnosticLog(IBuildLog log)
     public void Replay(CheckStamp.Finding finding) =>
         log.Diagnostic(new LoggedDiagnostic(finding.IsError ? LogSeverity.Error : LogSeverity.Warning, finding.Code, finding.HelpLink, finding.File, finding.Line, finding.Column, finding.Message));
 
-    /// <summary>BuildKit's short links: <c>https://docs.docker.com/go/dockerfile/rule/json-args-recommended/</c>.</summary>
-    internal static string RuleLink(string ruleName)
-    {
-        var kebab = new System.Text.StringBuilder();
-        for (var i = 0; i < ruleName.Length; i++)
-        {
-            var c = ruleName[i];
-            // A capital starts a word unless it continues an acronym (JSONArgs -> json-args).
-            var startsWord = char.IsUpper(c) && i > 0
-                && (char.IsLower(ruleName[i - 1]) || (i + 1 < ruleName.Length && char.IsLower(ruleName[i + 1])));
-            if (startsWord)
-            {
-                kebab.Append('-');
-            }
-
-            kebab.Append(char.ToLowerInvariant(c));
-        }
-
-        return $"https://docs.docker.com/go/dockerfile/rule/{kebab}/";
-    }
+    /// <summary>The rule's documentation page as BuildKit links it (<c>https://docs.docker.com/go/dockerfile/rule/json-args-recommended/</c>); null for a rule BuildKit documents nowhere.</summary>
+    internal static string? RuleLink(string ruleName) =>
+        BuildChecks.Rules.FirstOrDefault(rule => rule.Name == ruleName)?.Url;
 }

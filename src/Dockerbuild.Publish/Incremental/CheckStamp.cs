@@ -21,6 +21,19 @@ internal sealed record CheckStamp(string Key, IReadOnlyList<string> Bases, IRead
     internal sealed record Finding(string Code, string Message, string? HelpLink, string? File, int Line, int Column, bool IsError);
 
     /// <param name="assemblyDirectory">Where the package's assemblies are (the task assembly's directory).</param>
+    private static string IgnoreFileDigest(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path))) : "-";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Unreadable now: a key no stamp has, so the checks run (and report what they can).
+            return Guid.NewGuid().ToString();
+        }
+    }
+
     public static string ComputeKey(string assemblyDirectory, string dockerfile, byte[] bytes, IReadOnlyDictionary<string, string> buildArgs, string target, string storeRoot)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -47,6 +60,12 @@ internal sealed record CheckStamp(string Key, IReadOnlyList<string> Bases, IRead
         foreach (var (key, value) in buildArgs.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             Add($"arg:{key}={value}");
+        }
+
+        // CopyIgnoredFile reads the .dockerignore that applies: the Dockerfile's own, else its directory's (the context).
+        foreach (var ignore in new[] { dockerfile + ".dockerignore", Path.Combine(Path.GetDirectoryName(dockerfile) ?? ".", ".dockerignore") })
+        {
+            Add(IgnoreFileDigest(ignore));
         }
 
         return Convert.ToHexStringLower(hash.GetHashAndReset());

@@ -154,6 +154,11 @@ public sealed class DockerfileCheckTests
         Assert.True(edited.Succeeded);
         Assert.False(Replayed(edited.Engine));
         Assert.Empty(edited.Engine.Warnings);
+
+        // A .dockerignore appearing in the context (CopyIgnoredFile reads it): checked again.
+        Assert.True(Replayed(Check().Engine));
+        File.WriteAllText(temp.Combine(".dockerignore"), "secret\n");
+        Assert.False(Replayed(Check().Engine));
     }
 
     /// <summary>BuildKit's DocURL of every rule (frontend/dockerfile/linter/ruleset.go).</summary>
@@ -174,9 +179,17 @@ public sealed class DockerfileCheckTests
     [InlineData("SecretsUsedInArgOrEnv", "secrets-used-in-arg-or-env")]
     [InlineData("InvalidDefaultArgInFrom", "invalid-default-arg-in-from")]
     [InlineData("ExposeProtoCasing", "expose-proto-casing")]
+    [InlineData("RedundantTargetPlatform", "redundant-target-platform")]
+    [InlineData("FromPlatformFlagConstDisallowed", "from-platform-flag-const-disallowed")]
+    [InlineData("CopyIgnoredFile", "copy-ignored-file")]
+    [InlineData("InvalidDefinitionDescription", "invalid-definition-description")]
+    [InlineData("ExposeInvalidFormat", "expose-invalid-format")]
     public void RuleLinksAreBuildKitsDocumentationPages(string rule, string page)
     {
         Assert.Contains(rule, BuildChecks.RuleNames);
         Assert.Equal($"https://docs.docker.com/go/dockerfile/rule/{page}/", DiagnosticLog.RuleLink(rule));
     }
+
+    [Fact]
+    public void InvalidBaseImagePlatformHasNoPageAsInBuildKit() => Assert.Null(DiagnosticLog.RuleLink("InvalidBaseImagePlatform"));
 }
