@@ -27,9 +27,9 @@ public static class BuildChecks
     /// built on one rather than guess; stages on <c>scratch</c> or on earlier stages are always checked.</param>
     /// <param name="baseImageShell">The SHELL of an external base image's config, when known: JSONArgsRecommended
     /// does not apply to a stage whose base image sets one, as in BuildKit.</param>
-    /// <param name="baseImagePlatform">For a stage on an external image, the platform it builds for and the one
-    /// the resolved image declares, once per platform of a multi-platform build, when known (a build knows
-    /// them; BuildKit checks them only then).</param>
+    /// <param name="baseImagePlatforms">The images a build resolved (FROM, COPY --from, RUN --mount from=), each
+    /// with the platform it is used for and the one its config declares, once per platform of a multi-platform
+    /// build: known only to a build (or from the local store), as BuildKit checks them only then.</param>
     /// <param name="contextIgnore">The build context's .dockerignore, when known, for CopyIgnoredFile.</param>
     /// <exception cref="DockerfileException">The check directive is malformed.</exception>
     public static IReadOnlyList<CheckFinding> Run(
@@ -38,7 +38,7 @@ public static class BuildChecks
         IReadOnlyDictionary<string, string>? buildArgs = null,
         Func<string, IReadOnlyDictionary<string, string>?>? baseImageEnv = null,
         Func<string, IReadOnlyList<string>?>? baseImageShell = null,
-        Func<Stage, IReadOnlyList<BaseImagePlatform>>? baseImagePlatform = null,
+        IReadOnlyCollection<BaseImagePlatform>? baseImagePlatforms = null,
         DockerIgnore? contextIgnore = null)
     {
         ArgumentNullException.ThrowIfNull(syntax);
@@ -54,10 +54,7 @@ public static class BuildChecks
 
         SyntaxChecks.Run(syntax, sink);
         StageChecks.CheckNames(bound, sink);
-        if (baseImagePlatform is not null)
-        {
-            StageChecks.CheckBaseImagePlatforms(bound, baseImagePlatform, sink);
-        }
+        StageChecks.CheckBaseImagePlatforms(baseImagePlatforms ?? [], sink);
 
         var lexer = new ShellLexer(bound.EscapeToken);
         if (StageChecks.GlobalScope(bound, new Dictionary<string, string>(), lexer) is { } defaults)

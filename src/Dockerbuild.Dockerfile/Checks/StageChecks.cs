@@ -85,17 +85,14 @@ internal static class StageChecks
     }
 
     /// <summary>
-    /// InvalidBaseImagePlatform: the image a stage's FROM resolved to is for another OS or architecture than the
-    /// stage builds for (a variant alone does not count), as BuildKit's validateBaseImagePlatform.
+    /// InvalidBaseImagePlatform: an image a build resolved is for another OS or architecture than it is used
+    /// for (a variant alone does not count), as BuildKit's validateBaseImagePlatform.
     /// </summary>
-    public static void CheckBaseImagePlatforms(BoundDockerfile bound, Func<Stage, IReadOnlyList<BaseImagePlatform>> resolved, FindingSink sink)
+    public static void CheckBaseImagePlatforms(IEnumerable<BaseImagePlatform> resolved, FindingSink sink)
     {
-        foreach (var stage in bound.Stages)
+        foreach (var found in resolved.Where(f => !SameOsAndArchitecture(f.Expected, f.Actual)))
         {
-            foreach (var found in resolved(stage).Where(f => !SameOsAndArchitecture(f.Expected, f.Actual)))
-            {
-                sink.Report(CheckRules.InvalidBaseImagePlatform, CheckRules.InvalidBaseImagePlatformMessage(found.Image, found.Expected, found.Actual), stage.Span);
-            }
+            sink.Report(CheckRules.InvalidBaseImagePlatform, CheckRules.InvalidBaseImagePlatformMessage(found.Image, found.Expected, found.Actual), found.Span);
         }
     }
 

@@ -19,18 +19,21 @@ namespace Dockerbuild.Engine.Execution;
 internal sealed class BuildLint(DockerfileSyntax syntax, BoundDockerfile dockerfile)
 {
     private readonly ConcurrentDictionary<string, ImageConfig> bases = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(int Stage, string Expected), BaseImagePlatform> platforms = new();
+    private readonly ConcurrentDictionary<BaseImagePlatform, byte> platforms = new();
     private DockerIgnore? contextIgnore;
 
     /// <summary>Remembers the config a FROM resolved, by the base name as expanded with the global args.</summary>
     public void RecordBase(string baseName, ImageConfig config) => bases[baseName] = config;
 
-    /// <summary>Remembers the platform a stage builds for beside the one the image FROM resolved declares.</summary>
-    public void RecordBasePlatform(BuildSession session, PlannedStage planned, Platform expected, ImageConfig config)
+    /// <summary>
+    /// Remembers the platform an image a FROM, COPY --from or RUN --mount from= resolved is used for beside the
+    /// one it declares (<paramref name="platformGiven"/>: by FROM --platform, which leaves nothing to detect).
+    /// </summary>
+    public void RecordBasePlatform(BuildSession session, string image, Platform expected, bool platformGiven, ImageConfig config, SourceSpan span)
     {
-        if (BasePlatform(session.Plan, planned, expected, config, session.Options.BinfmtDirectory) is { } found)
+        if (BasePlatform(session.Plan, image, expected, platformGiven, config, span, session.Options.BinfmtDirectory) is { } found)
         {
-            platforms[(planned.Stage.Index, found.Expected)] = found;
+            platforms.TryAdd(found, 0);
         }
     }
 
@@ -50,7 +53,7 @@ internal sealed class BuildLint(DockerfileSyntax syntax, BoundDockerfile dockerf
         }
     }
 
-    public void Run(BuildSession session) => Report(session, Findings(syntax, dockerfile, session.Request.BuildArgs, new KnownBases(bases, Group(platforms)), contextIgnore));
+    public void Run(BuildSession session) => Report(session, Findings(syntax, dockerfile, session.Request.BuildArgs, new KnownBases(bases, [.. platforms.Keys.OrderBy(p => p.Span.StartLine).ThenBy(p => p.Expected, StringComparer.Ordinal)]), contextIgnore));
 
     /// <summary>
     /// The configs of the plan's external bases that the local store already holds, each for the platform its
@@ -59,7 +62,7 @@ internal sealed class BuildLint(DockerfileSyntax syntax, BoundDockerfile dockerf
     internal static async Task<KnownBases> LocalBasesAsync(BuildPlan plan, BuildRequest request, BaseImageResolver resolver, string binfmtDirectory, CancellationToken cancellationToken)
     {
         var configs = new Dictionary<string, ImageConfig>(StringComparer.Ordinal);
-        var platforms = new Dictionary<int, IReadOnlyList<BaseImagePlatform>>();
+        var platforms = new List<BaseImagePlatform>();
         if (!request.Pull)
         {
             foreach (var planned in plan.Stages.Where(s => s.BaseStage is null && !string.Equals(s.BaseName, "scratch", StringComparison.OrdinalIgnoreCase)))
@@ -83,9 +86,9 @@ internal sealed class BuildLint(DockerfileSyntax syntax, BoundDockerfile dockerf
                 }
 
                 configs.TryAdd(planned.BaseName, image.Config.Value);
-                if (!named && BasePlatform(plan, planned, platform, image.Config.Value, binfmtDirectory) is { } found)
+                if (!named && BasePlatform(plan, planned.BaseName, platform, planned.Stage.Platform is not null, image.Config.Value, planned.Stage.Span, binfmtDirectory) is { } found)
                 {
-                    platforms[planned.Stage.Index] = [found];
+                    platforms.Add(found);
                 }
             }
         }
@@ -113,30 +116,27 @@ internal sealed class BuildLint(DockerfileSyntax syntax, BoundDockerfile dockerf
             buildArgs,
             name => known.Configs.TryGetValue(name, out var config) ? ConfigEnvironment.Parse(config.Config.Env).ToDictionary(StringComparer.Ordinal) : null,
             name => known.Configs.TryGetValue(name, out var config) ? config.Config.Shell : null,
-            stage => known.Platforms.GetValueOrDefault(stage.Index, []),
+            known.Platforms,
             contextIgnore);
 
     /// <summary>
     /// BuildKit compares with the platform the image's config declares; a config declaring none is not judged.
-    /// Nor is a base BuildKit's autoDetectPlatform adopts: with no --platform for the build nor the stage, an
-    /// image for a platform the machine runs (natively or through a registered emulator) sets the stage's.
+    /// Nor is an image BuildKit's autoDetectPlatform adopts: with no --platform for the build nor the stage, an
+    /// image for a platform the machine runs (natively or through a registered emulator) sets the platform it is used for.
     /// </summary>
-    private static BaseImagePlatform? BasePlatform(BuildPlan plan, PlannedStage planned, Platform expected, ImageConfig config, string binfmtDirectory)
+    private static BaseImagePlatform? BasePlatform(BuildPlan plan, string image, Platform expected, bool platformGiven, ImageConfig config, SourceSpan span, string binfmtDirectory)
     {
         if (config.Os.Length == 0 || config.Architecture.Length == 0
-            || (!plan.ExplicitPlatform && planned.Stage.Platform is null && Emulators.CanRun(config.Platform, binfmtDirectory)))
+            || (!plan.ExplicitPlatform && !platformGiven && Emulators.CanRun(config.Platform, binfmtDirectory)))
         {
             return null;
         }
 
-        return new BaseImagePlatform(planned.BaseName, expected.Normalize().ToString(), config.Platform.Normalize().ToString());
+        return new BaseImagePlatform(image, expected.Normalize().ToString(), config.Platform.Normalize().ToString(), span);
     }
 
-    /// <summary>What is known of the external base images: configs by expanded base name, platforms by stage index.</summary>
-    internal sealed record KnownBases(IReadOnlyDictionary<string, ImageConfig> Configs, IReadOnlyDictionary<int, IReadOnlyList<BaseImagePlatform>> Platforms);
-
-    private static Dictionary<int, IReadOnlyList<BaseImagePlatform>> Group(IReadOnlyDictionary<(int Stage, string Expected), BaseImagePlatform> recorded) =>
-        recorded.GroupBy(r => r.Key.Stage).ToDictionary(g => g.Key, g => (IReadOnlyList<BaseImagePlatform>)[.. g.OrderBy(r => r.Key.Expected, StringComparer.Ordinal).Select(r => r.Value)]);
+    /// <summary>What is known of the external images: base configs by expanded base name, and the platforms of the images resolved.</summary>
+    internal sealed record KnownBases(IReadOnlyDictionary<string, ImageConfig> Configs, IReadOnlyCollection<BaseImagePlatform> Platforms);
 
     private static void Report(BuildSession session, IReadOnlyList<CheckFinding> findings)
     {

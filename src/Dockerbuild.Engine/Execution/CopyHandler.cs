@@ -99,6 +99,11 @@ internal sealed class CopyHandler(BuildSession session, BaseImageResolver bases)
             {
                 var resolved = await bases.ResolveAsync(reference, session.Request.Pull, session.Plan.TargetPlatform, cancellationToken).ConfigureAwait(false);
                 (layers, diffIds) = (resolved.Layers, resolved.Config.Value.RootFs.DiffIds);
+                if (!session.Request.NamedContexts.ContainsKey(from))
+                {
+                    // BuildKit resolves COPY --from=<image> as a stage of its own, platform-checked at the COPY.
+                    session.Lint?.RecordBasePlatform(session, from, session.Plan.TargetPlatform, false, resolved.Config.Value, span);
+                }
             }
             catch (BuildException e)
             {

@@ -286,6 +286,12 @@ internal sealed class RunMountResolver(BuildSession session, BaseImageResolver b
         }
 
         var image = await ImageAsync(run, from, cancellationToken).ConfigureAwait(false);
+        if (!session.Request.NamedContexts.ContainsKey(from))
+        {
+            // BuildKit resolves RUN --mount from=<image> as a stage of its own, platform-checked at the RUN.
+            session.Lint?.RecordBasePlatform(session, from, session.Plan.TargetPlatform, false, image.Config.Value, run.Span);
+        }
+
         return (image.Layers, image.Config.Value.RootFs.DiffIds);
     }
 

@@ -196,7 +196,7 @@ internal sealed class StageExecutor(BuildSession session)
             if (!session.Request.NamedContexts.ContainsKey(planned.BaseName))
             {
                 // BuildKit checks the platform of images FROM resolves, not of those a named context supplies.
-                session.Lint?.RecordBasePlatform(session, planned, platform, config);
+                session.Lint?.RecordBasePlatform(session, planned.BaseName, platform, stage.Platform is not null, config, stage.Span);
             }
 
             layers = [.. image.Layers.Select(l => l.MediaType == MediaTypes.DockerLayerGzip ? l with { MediaType = MediaTypes.OciLayerGzip } : l)];

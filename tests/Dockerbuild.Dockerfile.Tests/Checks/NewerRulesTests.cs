@@ -11,13 +11,15 @@ namespace Dockerbuild.Dockerfile.Tests.Checks;
 /// </summary>
 public sealed class NewerRulesTests
 {
-    private static CheckFinding Single(string rule, string dockerfile, Func<Stage, IReadOnlyList<BaseImagePlatform>>? platforms = null) =>
+    private static CheckFinding Single(string rule, string dockerfile, Func<BoundDockerfile, IReadOnlyCollection<BaseImagePlatform>>? platforms = null) =>
         Assert.Single(Run(dockerfile, platforms), f => f.RuleName == rule);
 
-    private static IReadOnlyList<CheckFinding> Run(string dockerfile, Func<Stage, IReadOnlyList<BaseImagePlatform>>? platforms = null)
+    /// <param name="platforms">What a build resolved, given the bound file (for the spans of its stages).</param>
+    private static IReadOnlyList<CheckFinding> Run(string dockerfile, Func<BoundDockerfile, IReadOnlyCollection<BaseImagePlatform>>? platforms = null)
     {
         var syntax = DockerfileParser.Parse(dockerfile, "Dockerfile");
-        return BuildChecks.Run(syntax, DockerfileBinder.Bind(syntax), baseImagePlatform: platforms);
+        var bound = DockerfileBinder.Bind(syntax);
+        return BuildChecks.Run(syntax, bound, baseImagePlatforms: platforms?.Invoke(bound));
     }
 
     [Theory]
@@ -74,7 +76,7 @@ public sealed class NewerRulesTests
         var finding = Single(
             "InvalidBaseImagePlatform",
             "ARG V=0.17.0\nFROM alpine AS a\nFROM wjdp/htmltest:v${V} AS test\n",
-            stage => stage.Name == "test" ? [new BaseImagePlatform("wjdp/htmltest:v0.17.0", "linux/arm64", "linux/amd64")] : []);
+            bound => [new BaseImagePlatform("wjdp/htmltest:v0.17.0", "linux/arm64", "linux/amd64", bound.Stages[1].Span)]);
         Assert.Equal("Base image wjdp/htmltest:v0.17.0 was pulled with platform \"linux/amd64\", expected \"linux/arm64\" for current build", finding.Message);
         Assert.Equal(3, finding.Span.StartLine);
     }
@@ -82,15 +84,15 @@ public sealed class NewerRulesTests
     [Fact]
     public void InvalidBaseImagePlatformFiresForEachPlatformOfAMultiPlatformBuildThatDiffers()
     {
-        var finding = Single("InvalidBaseImagePlatform", "FROM busybox\n", _ =>
-            [new BaseImagePlatform("busybox", "linux/amd64", "linux/amd64"), new BaseImagePlatform("busybox", "linux/arm64", "linux/amd64")]);
+        var finding = Single("InvalidBaseImagePlatform", "FROM busybox\n", bound =>
+            [new BaseImagePlatform("busybox", "linux/amd64", "linux/amd64", bound.Stages[0].Span), new BaseImagePlatform("busybox", "linux/arm64", "linux/amd64", bound.Stages[0].Span)]);
         Assert.Equal("Base image busybox was pulled with platform \"linux/amd64\", expected \"linux/arm64\" for current build", finding.Message);
     }
 
     [Fact]
     public void InvalidBaseImagePlatformIgnoresTheVariant() =>
         Assert.DoesNotContain(
-            Run("FROM arm32v6/alpine\n", _ => [new BaseImagePlatform("arm32v6/alpine", "linux/arm/v7", "linux/arm/v6")]),
+            Run("FROM arm32v6/alpine\n", bound => [new BaseImagePlatform("arm32v6/alpine", "linux/arm/v7", "linux/arm/v6", bound.Stages[0].Span)]),
             f => f.RuleName == "InvalidBaseImagePlatform");
 
     [Fact]
@@ -118,6 +120,6 @@ public sealed class NewerRulesTests
         Assert.Equal(["CopyIgnoredFile", "InvalidDefinitionDescription"], BuildChecks.Rules.Where(r => r.IsExperimental).Select(r => r.Name));
     }
 
-    private static IReadOnlyList<BaseImagePlatform> Mismatch(Stage stage) =>
-        stage.Name == "b" ? [new BaseImagePlatform("alpine", "linux/amd64", "linux/arm64")] : [];
+    private static IReadOnlyCollection<BaseImagePlatform> Mismatch(BoundDockerfile bound) =>
+        [new BaseImagePlatform("alpine", "linux/amd64", "linux/arm64", bound.Stages[1].Span)];
 }

@@ -42,6 +42,21 @@ public sealed class BaseImagePlatformCheckTests
         Assert.DoesNotContain(f.Events, e => e.Kind == BuildEventKind.CheckWarning);
     }
 
+    /// <summary>BuildKit resolves an image named by COPY --from or RUN --mount from= as a stage of its own, checked at that line.</summary>
+    [Fact]
+    public async Task ImagesReadByCopyFromAndRunMountsAreCheckedWhereTheyAreNamed()
+    {
+        using var f = await FixtureAsync();
+        var expected = $"InvalidBaseImagePlatform: Base image {Arm64Image} was pulled with platform \"linux/arm64\", expected \"linux/amd64\" for current build";
+
+        await f.BuildAsync($"FROM busybox:test\nCOPY --from={Arm64Image} /bin/sh /sh-arm\n", r => r with { Platform = "linux/amd64" });
+        Assert.Equal(expected + " (line 2)", Assert.Single(f.Events, e => e.Kind == BuildEventKind.CheckWarning).Text);
+
+        f.Events.Clear();
+        await f.BuildAsync($"FROM busybox:test\nENV A=1\nRUN --mount=from={Arm64Image},target=/m test -e /m/bin/sh\n", r => r with { Platform = "linux/amd64" });
+        Assert.Equal(expected + " (line 3)", Assert.Single(f.Events, e => e.Kind == BuildEventKind.CheckWarning).Text);
+    }
+
     /// <summary>
     /// Without any --platform, BuildKit's autoDetectPlatform makes a base's own platform the stage's when the
     /// worker runs it (natively or through QEMU): then nothing is reported. Only without an emulator is it.
