@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Dockerbuild.Oci;
 using Dockerbuild.Oci.Json;
 using Dockerbuild.Oci.Layers;
+using Dockerbuild.Oci.Storage;
 
 namespace Dockerbuild.Cli.Commands.Images;
 
@@ -51,6 +52,7 @@ internal sealed class ImportCommand(CliHost host) : ICliCommand
                 var info = await LayerWriter.CompressAsync(tar, writer.Stream, new LayerWriteOptions(), cancellationToken);
                 layer = await writer.CommitAsync(info.MediaType, info.Digest, info.Size, cancellationToken);
                 diffId = info.DiffId;
+                await LayerSizes.RecordAsync(blobs, layer.Digest, info.UncompressedSize, cancellationToken);
             }
 
             var created = DateTimeOffset.UtcNow;

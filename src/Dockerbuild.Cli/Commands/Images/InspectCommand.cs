@@ -38,7 +38,14 @@ internal sealed class InspectCommand(CliHost host) : ICliCommand
                         continue;
                     }
 
-                    Write(writer, image);
+                    // docker's Size: the image's layers as stored unpacked, the sum of their uncompressed sizes.
+                    long size = 0;
+                    foreach (var layer in image.Layers)
+                    {
+                        size += await LayerSizes.GetAsync(context.Store.Blobs, layer, cancellationToken);
+                    }
+
+                    Write(writer, image, size);
                 }
 
                 writer.WriteEndArray();
@@ -59,7 +66,7 @@ internal sealed class InspectCommand(CliHost host) : ICliCommand
     public static string GoTime(DateTimeOffset time) =>
         time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
 
-    private static void Write(Utf8JsonWriter writer, LocalImage image)
+    private static void Write(Utf8JsonWriter writer, LocalImage image, long size)
     {
         var record = image.Record;
         var config = image.Config.Value;
@@ -90,7 +97,7 @@ internal sealed class InspectCommand(CliHost host) : ICliCommand
             writer.WriteString("OsVersion", osVersion);
         }
 
-        writer.WriteNumber("Size", record.Size);
+        writer.WriteNumber("Size", size);
         writer.WriteStartObject("RootFS");
         writer.WriteString("Type", config.RootFs.Type);
         writer.WriteStartArray("Layers");

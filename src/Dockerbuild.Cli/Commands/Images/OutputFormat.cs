@@ -21,8 +21,8 @@ internal sealed class OutputFormat
 
     /// <param name="format">The flag's value; null or empty means the default table.</param>
     /// <param name="headers">Field name → column header (docker's header context; a field not listed heads its column "&lt;no value&gt;", as in docker).</param>
-    /// <param name="rowType">The rows' type for errors about unknown fields.</param>
-    public OutputFormat(string? format, IReadOnlyDictionary<string, string> headers, string rowType = "row")
+    /// <param name="rowType">The rows' type, named as docker's Go type in errors about unknown fields.</param>
+    public OutputFormat(string? format, IReadOnlyDictionary<string, string> headers, string rowType)
     {
         this.headers = headers.ToDictionary(pair => pair.Key, pair => (object?)pair.Value, StringComparer.Ordinal);
         this.rowType = rowType;
