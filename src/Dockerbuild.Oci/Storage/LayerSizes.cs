@@ -59,6 +59,25 @@ public static class LayerSizes
         return size;
     }
 
+    /// <summary>Drops what was recorded for a removed blob.</summary>
+    public static void Forget(BlobStore blobs, Digest layer)
+    {
+        ArgumentNullException.ThrowIfNull(blobs);
+        if (layer.Algorithm != "sha256")
+        {
+            return;
+        }
+
+        try
+        {
+            File.Delete(Path.Combine(blobs.Root, DirectoryName, layer.Hex));
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Nothing was ever recorded in this store.
+        }
+    }
+
     private static async Task<long?> TryReadAsync(string path, CancellationToken cancellationToken)
     {
         try
