@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 
 namespace Dockerbuild.Cli.Formatting;
 
@@ -63,6 +64,23 @@ internal static class GoValues
         WriteJson(text, value);
         return text.ToString();
     }
+
+    /// <summary>
+    /// A JSON document as a template sees docker's decoded inspect output: objects as maps, arrays of
+    /// strings as <c>[]string</c> (so <c>join</c> takes them), whole numbers as ints.
+    /// </summary>
+    public static object? FromJson(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => element.EnumerateObject().ToDictionary(p => p.Name, p => FromJson(p.Value), StringComparer.Ordinal) as IReadOnlyDictionary<string, object?>,
+        JsonValueKind.Array when element.EnumerateArray().All(item => item.ValueKind == JsonValueKind.String) =>
+            (IReadOnlyList<string>)[.. element.EnumerateArray().Select(item => item.GetString()!)],
+        JsonValueKind.Array => (IReadOnlyList<object?>)[.. element.EnumerateArray().Select(FromJson)],
+        JsonValueKind.String => element.GetString(),
+        JsonValueKind.Number => element.TryGetInt64(out var whole) ? whole : element.GetDouble(),
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        _ => null,
+    };
 
     /// <summary>strconv.Quote: a double-quoted Go string literal.</summary>
     public static string Quote(string value)

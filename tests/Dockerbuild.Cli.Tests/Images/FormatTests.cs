@@ -98,4 +98,25 @@ public sealed class FormatTests
         Assert.StartsWith("Error: template parsing error: template: :1", line);
         Assert.Contains(expected, line);
     }
+
+    [Fact]
+    public async Task InspectRunsTheTemplateOverEachImagesDocument()
+    {
+        using var cli = new ImageCli();
+        await cli.ImportAsync("x", "app:1", "--platform", "linux/arm64");
+        await cli.LinesAsync("tag", "app:1", "app:2");
+        Assert.Equal(
+            ["linux/arm64 app:1,app:2 1", "linux/arm64 app:1,app:2 1"],
+            await cli.LinesAsync("inspect", "-f", "{{.Os}}/{{.Architecture}} {{join .RepoTags \",\"}} {{len .RootFS.Layers}}", "app:1", "app:2"));
+        Assert.Equal(["app:1;app:2;"], await cli.LinesAsync("inspect", "--format", "{{range $i, $t := .RepoTags}}{{$t}};{{end}}", "app:1"));
+        // The document is decoded as docker's raw fallback: a missing key is "<no value>", not an error.
+        Assert.Equal(["<no value>"], await cli.LinesAsync("inspect", "-f", "{{.Config.Nope}}", "app:1"));
+        var layers = Assert.Single(await cli.LinesAsync("inspect", "-f", "{{json .RootFS}}", "app:1"));
+        Assert.Matches("^\\{\"Layers\":\\[\"sha256:[0-9a-f]{64}\"\\],\"Type\":\"layers\"\\}$", layers);
+        Assert.Matches("^[0-9]+$", Assert.Single(await cli.LinesAsync("inspect", "-f", "{{.Size}}", "app:1")));
+
+        var (code, output, error) = await cli.RunAsync("inspect", "-f", "{{.Os", "app:1");
+        Assert.Equal((1, ""), (code, output));
+        Assert.Equal("Error: template parsing error: template: :1: unclosed action", error.Trim());
+    }
 }

@@ -35,9 +35,18 @@ internal sealed class OutputFormat
         var text = format == "json" ? "{{json .}}" : format;
         table = text.StartsWith(TableKey, StringComparison.Ordinal);
         text = (table ? text[TableKey.Length..] : text).Trim(' ').Replace(@"\t", "\t", StringComparison.Ordinal).Replace(@"\n", "\n", StringComparison.Ordinal);
+        template = Parse(text);
+    }
+
+    /// <summary>Whether the default columns apply (no template): the command writes its own table.</summary>
+    public bool IsDefaultTable => table && template is null;
+
+    /// <summary>Parses a template; an error is docker's one line, <c>template parsing error: ...</c>.</summary>
+    public static GoTemplate Parse(string text)
+    {
         try
         {
-            template = GoTemplate.Parse(text);
+            return GoTemplate.Parse(text);
         }
         catch (TemplateException e)
         {
@@ -45,8 +54,19 @@ internal sealed class OutputFormat
         }
     }
 
-    /// <summary>Whether the default columns apply (no template): the command writes its own table.</summary>
-    public bool IsDefaultTable => table && template is null;
+    /// <summary>Executes a template; docker words execution errors as parsing ones too.</summary>
+    public static string Run(GoTemplate template, object? data)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        try
+        {
+            return template.Execute(data);
+        }
+        catch (TemplateException e)
+        {
+            throw new UsageException("template parsing error: " + e.Message);
+        }
+    }
 
     public async Task WriteAsync(TextWriter output, IReadOnlyList<IReadOnlyDictionary<string, string>> rows)
     {
@@ -54,14 +74,7 @@ internal sealed class OutputFormat
         foreach (var row in rows)
         {
             var record = new TemplateRecord(rowType, row.ToDictionary(pair => pair.Key, pair => (object?)pair.Value, StringComparer.Ordinal));
-            try
-            {
-                text.Append(template!.Execute(record)).Append('\n');
-            }
-            catch (TemplateException e)
-            {
-                throw new UsageException("template parsing error: " + e.Message);
-            }
+            text.Append(Run(template!, record)).Append('\n');
         }
 
         if (table)
