@@ -75,7 +75,7 @@ internal static class GoPrintf
             var body = Verb(verb, arg, precision, plus, space);
             if (body is null)
             {
-                text.Append(CultureInfo.InvariantCulture, $"%!{verb}({GoValues.TypeName(arg)}={GoValues.Print(arg)})");
+                text.Append(arg is null ? $"%!{verb}(<nil>)" : $"%!{verb}({GoValues.TypeName(arg)}={GoValues.Print(arg)})");
                 continue;
             }
 

@@ -99,6 +99,8 @@ public sealed class GoTemplateTests
     [InlineData("{{printf \"%v %v %v %v\" 1e6 100000.0 0.0001 0.00001}}", "1e+06 100000 0.0001 1e-05")]
     [InlineData("{{printf \"%.3g %.3g %.3g %.3g\" 1.125 1.135 999.5 2.0}}", "1.12 1.14 1e+03 2")]
     [InlineData("{{printf \"%-12s|\" .Name}}", "Web-Server  |")]
+    [InlineData("{{printf \"%s %v %d\" .Nothing .Nothing true}}", "%!s(<nil>) <nil> %!d(bool=true)")]
+    [InlineData("{{print 1 2 \"a\" 3 \"b\"}}|{{println 1 \"a\"}}", "1 2a3b|1 a\n")]
     public void Printf(string template, string expected) => Assert.Equal(expected, Run(template));
 
     [Fact]
