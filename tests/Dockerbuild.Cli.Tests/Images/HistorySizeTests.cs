@@ -50,6 +50,22 @@ public sealed class HistorySizeTests
         Assert.Single(Directory.EnumerateFiles(Path.Combine(cli.Root, "layer-sizes")));
     }
 
+    [Fact]
+    public async Task LoadRecordsTheSizesItVerified()
+    {
+        using var source = new ImageCli();
+        source.Stdin = await BigTarAsync();
+        await source.LinesAsync("import", "-", "big:1");
+        var archive = Path.Combine(source.Home, "big.tar");
+        await source.LinesAsync("save", "-o", archive, "big:1");
+
+        using var target = new ImageCli();
+        await target.LinesAsync("load", "-i", archive);
+        var recorded = Assert.Single(Directory.EnumerateFiles(Path.Combine(target.Root, "layer-sizes")));
+        Assert.Equal(TarLength.ToString(System.Globalization.CultureInfo.InvariantCulture), await File.ReadAllTextAsync(recorded, TestContext.Current.CancellationToken));
+        Assert.Equal(["1.24MB"], await target.LinesAsync("history", "--format", "{{.Size}}", "big:1"));
+    }
+
     private static string BlobPath(ImageCli cli, string digest) => Path.Combine(cli.Root, "blobs", "sha256", digest["sha256:".Length..]);
 
     private static async Task<byte[]> BigTarAsync()
