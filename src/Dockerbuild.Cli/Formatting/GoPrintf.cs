@@ -9,6 +9,9 @@ namespace Dockerbuild.Cli.Formatting;
 /// </summary>
 internal static class GoPrintf
 {
+    // fmt refuses widths and precisions beyond a million.
+    private const int MaxWidth = 1_000_000;
+
     public static string Format(string format, IReadOnlyList<object?> args)
     {
         var text = new StringBuilder();
@@ -45,11 +48,22 @@ internal static class GoPrintf
             }
 
             var width = Number(format, ref i, args, ref used);
+            if (width > MaxWidth)
+            {
+                text.Append("%!(BADWIDTH)");
+                width = null;
+            }
+
             int? precision = null;
             if (i < format.Length && format[i] == '.')
             {
                 i++;
                 precision = Number(format, ref i, args, ref used) ?? 0;
+                if (precision > MaxWidth)
+                {
+                    text.Append("%!(BADPREC)");
+                    precision = null;
+                }
             }
 
             if (i >= format.Length)
@@ -97,7 +111,7 @@ internal static class GoPrintf
         if (i < format.Length && format[i] == '*')
         {
             i++;
-            return used < args.Count && args[used++] is long star ? (int)star : null;
+            return used < args.Count && args[used++] is long star ? (int)Math.Clamp(star, 0, MaxWidth + 1) : null;
         }
 
         var start = i;
@@ -106,7 +120,12 @@ internal static class GoPrintf
             i++;
         }
 
-        return i > start ? int.Parse(format.AsSpan(start, i - start), CultureInfo.InvariantCulture) : null;
+        if (i == start)
+        {
+            return null;
+        }
+
+        return int.TryParse(format.AsSpan(start, i - start), NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : MaxWidth + 1;
     }
 
     // The formatted argument, or null when the verb does not apply to its type.
@@ -128,9 +147,9 @@ internal static class GoPrintf
                 return "[" + string.Join(' ', list.Select(item => Truncate(item, precision))) + "]";
             case ('q', string s):
                 return GoValues.Quote(Truncate(s, precision));
-            case ('q', long l) when l is >= 0 and <= 0x10FFFF:
+            case ('q', long l) when l is >= 0 and <= 0x10FFFF && Rune.IsValid((int)l):
                 return "'" + char.ConvertFromUtf32((int)l) + "'";
-            case ('c', long l) when l is >= 0 and <= 0x10FFFF:
+            case ('c', long l) when l is >= 0 and <= 0x10FFFF && Rune.IsValid((int)l):
                 return char.ConvertFromUtf32((int)l);
             case ('d', long l):
                 return Signed(Math.Abs(l).ToString(CultureInfo.InvariantCulture), l < 0);

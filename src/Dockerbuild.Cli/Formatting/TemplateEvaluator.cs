@@ -99,14 +99,10 @@ internal sealed class TemplateEvaluator
 
             // range declares its variables per element, not from the pipeline's value.
             var collection = EvalPipeline(dot, branch.Pipe with { Variables = [] });
-            var items = Items(branch, collection);
-            if (items.Count == 0)
+            var any = false;
+            foreach (var (key, item) in Items(branch, collection))
             {
-                return branch.Else is null ? Flow.Normal : Walk(dot, branch.Else);
-            }
-
-            foreach (var (key, item) in items)
-            {
+                any = true;
                 var inner = variables.Count;
                 if (branch.Pipe.Variables.Count == 1)
                 {
@@ -126,7 +122,7 @@ internal sealed class TemplateEvaluator
                 }
             }
 
-            return Flow.Normal;
+            return any || branch.Else is null ? Flow.Normal : Walk(dot, branch.Else);
         }
         finally
         {
@@ -134,15 +130,24 @@ internal sealed class TemplateEvaluator
         }
     }
 
-    private List<(object? Key, object? Item)> Items(BranchNode branch, object? collection) => collection switch
+    // Lazily: ranging over a large int streams rather than building a list first.
+    private IEnumerable<(object? Key, object? Item)> Items(BranchNode branch, object? collection) => collection switch
     {
         null => [],
-        IReadOnlyList<string> list => [.. list.Select((item, i) => ((object?)(long)i, (object?)item))],
-        IReadOnlyList<object?> list => [.. list.Select((item, i) => ((object?)(long)i, item))],
-        IReadOnlyDictionary<string, object?> map => [.. GoValues.Sorted(map).Select(pair => ((object?)pair.Key, pair.Value))],
-        long count => [.. Enumerable.Range(0, (int)Math.Clamp(count, 0, int.MaxValue)).Select(i => ((object?)(long)i, (object?)(long)i))],
+        IReadOnlyList<string> list => list.Select((item, i) => ((object?)(long)i, (object?)item)),
+        IReadOnlyList<object?> list => list.Select((item, i) => ((object?)(long)i, item)),
+        IReadOnlyDictionary<string, object?> map => GoValues.Sorted(map).Select(pair => ((object?)pair.Key, pair.Value)),
+        long count => Count(count),
         _ => throw Error(branch.Pipe, $"range can't iterate over {GoValues.Print(collection)}"),
     };
+
+    private static IEnumerable<(object? Key, object? Item)> Count(long count)
+    {
+        for (long i = 0; i < count; i++)
+        {
+            yield return (i, i);
+        }
+    }
 
     private object? EvalPipeline(object? dot, PipeNode pipe)
     {

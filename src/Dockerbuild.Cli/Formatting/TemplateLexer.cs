@@ -222,7 +222,7 @@ internal sealed class TemplateLexer(string input)
                 case 'v': value.Append('\v'); break;
                 case 'x' or 'u' or 'U':
                     var digits = escape switch { 'x' => 2, 'u' => 4, _ => 8 };
-                    if (pos + digits > input.Length || !int.TryParse(input.AsSpan(pos, digits), System.Globalization.NumberStyles.HexNumber, null, out var code))
+                    if (pos + digits > input.Length || !int.TryParse(input.AsSpan(pos, digits), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out var code) || !System.Text.Rune.IsValid(code))
                     {
                         throw Error(open, "invalid syntax in quoted string");
                     }

@@ -75,6 +75,8 @@ public sealed class GoTemplateTests
     [InlineData("{{range .Args}}{{.}}{{break}}{{end}}", "-c")]
     [InlineData("{{$x := 1}}{{if .Flag}}{{$x = 2}}{{end}}{{$x}}", "2")]
     [InlineData("{{.Labels}} {{.Args}} {{.Count}} {{.Ratio}} {{.Flag}}", "map[a:1 b:2] [-c exit 0] 3 1.5 true")]
+    // Go 1.22: range over an int counts from 0.
+    [InlineData("{{range $i := 3}}{{$i}}{{end}}|{{range 0}}x{{else}}none{{end}}", "012|none")]
     public void FieldsVariablesAndRange(string template, string expected) => Assert.Equal(expected, Run(template));
 
     [Theory]
@@ -119,6 +121,7 @@ public sealed class GoTemplateTests
     [InlineData("{{break}}", "template: :1: {{break}} outside {{range}}")]
     [InlineData("{{\"abc}}", "template: :1: unterminated quoted string")]
     [InlineData("{{}}", "template: :1: missing value for command")]
+    [InlineData("{{\"\\uD800\"}}", "template: :1: invalid syntax in quoted string")]
     public void ParseErrorsReadAsGos(string template, string expected) =>
         Assert.Equal(expected, Assert.Throws<TemplateException>(() => GoTemplate.Parse(template)).Message);
 
@@ -145,5 +148,12 @@ public sealed class GoTemplateTests
         var headers = new Dictionary<string, object?>(StringComparer.Ordinal) { ["Repository"] = "REPOSITORY", ["Tag"] = "TAG" };
         var template = GoTemplate.Parse("{{lower .Repository}}\t{{truncate .Tag 1}}\t{{.Size}}");
         Assert.Equal("REPOSITORY\tTAG\t<no value>", template.ExecuteHeader(headers));
+    }
+
+    [Fact]
+    public void HugeWidthsAndCountsAreNotAllocated()
+    {
+        Assert.True(Run("{{printf \"%99999999999d\" 1}}").Length < 100);
+        Assert.Equal("0", Run("{{range 1000000000000}}{{.}}{{break}}{{end}}"));
     }
 }
