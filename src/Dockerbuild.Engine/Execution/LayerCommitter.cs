@@ -71,9 +71,6 @@ internal sealed class LayerCommitter(BlobStore blobs, ExtractedLayers layers, Gz
                 layers.Adopt(directory, info.DiffId);
             }
 
-            // history and inspect show the uncompressed size; known now, it need not be measured later.
-            await LayerSizes.RecordAsync(blobs, blob.Digest, info.UncompressedSize, cancellationToken).ConfigureAwait(false);
-
             return state with
             {
                 Config = state.Config.WithLayer(info.DiffId, history),

@@ -2,7 +2,6 @@ using System.Formats.Tar;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Dockerbuild.Oci.Json;
-using Dockerbuild.Oci.Layers;
 using Dockerbuild.Oci.Layout;
 using Dockerbuild.Oci.Storage;
 
@@ -367,30 +366,21 @@ public static class DockerArchive
         }
 
         var kind = ArchiveCompression.Detect(header.AsSpan(0, headerLength));
-        long? uncompressedSize = null;
         if (kind != ArchiveCompression.Kind.None)
         {
             await using var compressed = new FileStream(path, System.IO.FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
             var (tar, _) = await ArchiveCompression.OpenAsync(compressed, cancellationToken).ConfigureAwait(false);
-            var hashing = new HashingReadStream(tar);
-            await using (hashing.ConfigureAwait(false))
+            await using (tar.ConfigureAwait(false))
             {
-                await hashing.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
-                var actual = hashing.GetDigest();
+                var actual = Digest.FromSha256Hash(await SHA256.HashDataAsync(tar, cancellationToken).ConfigureAwait(false));
                 if (actual != diffId)
                 {
                     throw new DigestMismatchException(diffId, actual, $"the uncompressed content of archive layer {Path.GetFileName(path)}");
                 }
-
-                uncompressedSize = hashing.BytesRead;
             }
         }
 
         await using var content = new FileStream(path, System.IO.FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        var layer = await store.WriteAsync(content, ArchiveCompression.LayerMediaType(kind), kind == ArchiveCompression.Kind.None ? diffId : null, cancellationToken: cancellationToken).ConfigureAwait(false);
-
-        // Verifying the diffID measured the tar: history need not decompress it again.
-        await LayerSizes.RecordAsync(store, layer.Digest, uncompressedSize ?? layer.Size, cancellationToken).ConfigureAwait(false);
-        return layer;
+        return await store.WriteAsync(content, ArchiveCompression.LayerMediaType(kind), kind == ArchiveCompression.Kind.None ? diffId : null, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 }

@@ -7,9 +7,6 @@ internal sealed class HashingReadStream(Stream inner) : ReadOnlyStream
 {
     private readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
-    /// <summary>How many bytes were read.</summary>
-    public long BytesRead { get; private set; }
-
     /// <summary>The digest of everything read; call once, after the end of the stream.</summary>
     public Digest GetDigest() => Digest.FromSha256Hash(hash.GetHashAndReset());
 
@@ -17,7 +14,6 @@ internal sealed class HashingReadStream(Stream inner) : ReadOnlyStream
     {
         var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         hash.AppendData(buffer.Span[..read]);
-        BytesRead += read;
         return read;
     }
 
@@ -25,7 +21,6 @@ internal sealed class HashingReadStream(Stream inner) : ReadOnlyStream
     {
         var read = inner.Read(buffer);
         hash.AppendData(buffer[..read]);
-        BytesRead += read;
         return read;
     }
 

@@ -1,20 +1,22 @@
+using System.Formats.Tar;
 using System.Globalization;
 using Dockerbuild.Oci.Layers;
 
 namespace Dockerbuild.Oci.Storage;
 
 /// <summary>
-/// The uncompressed size of stored layers (the length of the layer's tar once decompressed), what docker
-/// shows as a history row's SIZE. Kept as one small file per layer digest under <c>ROOT/layer-sizes/</c>:
-/// a digest names its content, so a recorded size never goes stale. Writers that know the size record it;
-/// otherwise it is measured once by decompressing the blob.
+/// The size of a stored layer's contents as docker reports it in history SIZE and inspect's Size: the sum
+/// of its tar entries' sizes (moby's UnpackLayer adds up each header's size, so directories, links and
+/// whiteouts count 0 and tar headers and padding not at all). Measured once by reading the decompressed
+/// tar, then kept as one small file per layer digest under <c>ROOT/layer-sizes/</c>: a digest names its
+/// content, so a recorded size never goes stale.
 /// </summary>
 public static class LayerSizes
 {
     private const string DirectoryName = "layer-sizes";
 
-    /// <summary>Remembers what a layer writer measured; best effort, as the size can always be measured again.</summary>
-    public static async Task RecordAsync(BlobStore blobs, Digest layer, long uncompressedSize, CancellationToken cancellationToken)
+    /// <summary>Remembers a measured size; best effort, as the size can always be measured again.</summary>
+    private static async Task RecordAsync(BlobStore blobs, Digest layer, long uncompressedSize, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(blobs);
         if (layer.Algorithm != "sha256")
@@ -37,7 +39,7 @@ public static class LayerSizes
         }
     }
 
-    /// <summary>The layer's uncompressed size, recorded or measured (and recorded); the blob's compression is detected, as its media type may not say.</summary>
+    /// <summary>The size of the layer's contents, recorded or measured (and recorded); the blob's compression is detected, as its media type may not say.</summary>
     public static async Task<long> GetAsync(BlobStore blobs, Descriptor layer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(blobs);
@@ -93,12 +95,12 @@ public static class LayerSizes
 
     private static async Task<long> CountAsync(Stream stream, CancellationToken cancellationToken)
     {
-        var buffer = new byte[1 << 17];
         long total = 0;
-        int read;
-        while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        // Go's archive/tar, which docker reads layers with, accepts a tar without its end marker (umoci writes them).
+        await using var reader = new TarReader(new TarEndMarkerStream(stream), leaveOpen: true);
+        while (await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
         {
-            total += read;
+            total += entry.Length;
         }
 
         return total;

@@ -52,7 +52,6 @@ internal sealed class ImportCommand(CliHost host) : ICliCommand
                 var info = await LayerWriter.CompressAsync(tar, writer.Stream, new LayerWriteOptions(), cancellationToken);
                 layer = await writer.CommitAsync(info.MediaType, info.Digest, info.Size, cancellationToken);
                 diffId = info.DiffId;
-                await LayerSizes.RecordAsync(blobs, layer.Digest, info.UncompressedSize, cancellationToken);
             }
 
             var created = DateTimeOffset.UtcNow;
