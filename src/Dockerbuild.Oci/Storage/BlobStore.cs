@@ -168,6 +168,7 @@ public sealed class BlobStore : IBlobSource, Registry.IBlobSink
         }
 
         File.Delete(path);
+        LayerSizes.Forget(this, digest);
         return true;
     }
 

@@ -19,6 +19,23 @@ public sealed class HumanUnitsTests
         Assert.Equal(expected, HumanUnits.Size(bytes));
 
     [Theory]
+    // HumanSizeWithPrecision(n, 3), what docker's images and history columns print: Go's %.3g after dividing
+    // by 1000s, so trailing zeros go, an exact tie rounds to even (1.125 -> 1.12) and 999.5 rounds up into
+    // %g's exponent form.
+    [InlineData(0L, "0B")]
+    [InlineData(512L, "512B")]
+    [InlineData(1000L, "1kB")]
+    [InlineData(1024L, "1.02kB")]
+    [InlineData(1125L, "1.12kB")]
+    [InlineData(1135L, "1.14kB")]
+    [InlineData(1236480L, "1.24MB")]
+    [InlineData(4_260_000L, "4.26MB")]
+    [InlineData(999_500L, "1e+03kB")]
+    [InlineData(72_900_000L, "72.9MB")]
+    public void DockerColumnsUseThreeSignificantDigits(long bytes, string expected) =>
+        Assert.Equal(expected, HumanUnits.Size(bytes, 3));
+
+    [Theory]
     [InlineData(0, "Less than a second")]
     [InlineData(1, "1 second")]
     [InlineData(15, "15 seconds")]

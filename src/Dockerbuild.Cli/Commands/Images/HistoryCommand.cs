@@ -1,13 +1,16 @@
 using System.CommandLine;
 using System.Globalization;
 using Dockerbuild.Oci;
+using Dockerbuild.Oci.Storage;
 
 namespace Dockerbuild.Cli.Commands.Images;
 
 /// <summary>
 /// <c>dockerbuild history [--no-trunc] [-q] [-H=false] IMAGE</c>: the image's history newest first, docker's
 /// columns IMAGE CREATED CREATED BY SIZE COMMENT; only the newest row names the image, older ones are
-/// <c>&lt;missing&gt;</c>. SIZE is the stored (compressed) layer size.
+/// <c>&lt;missing&gt;</c>. SIZE is the layer's uncompressed size (its tar's length, as the daemon stores
+/// it; 0B for history entries without a layer) in docker's three significant digits, or bytes with
+/// <c>--human=false</c>, which also shows CREATED AT timestamps instead of ages.
 /// </summary>
 internal sealed class HistoryCommand(CliHost host) : ICliCommand
 {
@@ -37,7 +40,8 @@ internal sealed class HistoryCommand(CliHost host) : ICliCommand
             var next = 0;
             foreach (var entry in history)
             {
-                rows.Add((entry, entry.EmptyLayer || next >= layers.Count ? 0 : layers[next++].Size));
+                var size = entry.EmptyLayer || next >= layers.Count ? 0 : await LayerSizes.GetAsync(context.Store.Blobs, layers[next++], cancellationToken);
+                rows.Add((entry, size));
             }
 
             rows.Reverse();
@@ -62,15 +66,15 @@ internal sealed class HistoryCommand(CliHost host) : ICliCommand
                 fields.Add(new Dictionary<string, string>(StringComparer.Ordinal)
                 {
                     ["ID"] = ids[i],
-                    ["CreatedSince"] = isHuman ? HumanUnits.Ago(entry.Created, now) : Rfc3339(entry.Created),
+                    ["CreatedSince"] = !isHuman ? Rfc3339(entry.Created) : entry.Created is { } c && c > HumanEpoch ? HumanUnits.Ago(c, now) : "",
                     ["CreatedAt"] = Rfc3339(entry.Created),
                     ["CreatedBy"] = full ? createdBy : Ellipsis(createdBy, CreatedByWidth),
-                    ["Size"] = isHuman ? HumanUnits.Size(size) : size.ToString(CultureInfo.InvariantCulture),
+                    ["Size"] = isHuman ? HumanUnits.Size(size, 3) : size.ToString(CultureInfo.InvariantCulture),
                     ["Comment"] = entry.Comment ?? "",
                 });
             }
 
-            var layout = new OutputFormat(parse.GetValue(format) is { Length: > 0 } f && f != "table" ? f : DefaultTemplate, Headers);
+            var layout = new OutputFormat(parse.GetValue(format) is { Length: > 0 } f && f != "table" ? f : isHuman ? DefaultTemplate : NonHumanTemplate, Headers, "*image.historyContext");
             await layout.WriteAsync(context.Output, fields);
             return CommandLineApp.Success;
         });
@@ -78,6 +82,11 @@ internal sealed class HistoryCommand(CliHost host) : ICliCommand
     }
 
     private const string DefaultTemplate = "table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}";
+
+    private const string NonHumanTemplate = "table {{.ID}}\t{{.CreatedAt}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}";
+
+    // docker shows no age for entries created before 2000 (a zero or clamped time).
+    private static readonly DateTimeOffset HumanEpoch = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     private static readonly Dictionary<string, string> Headers = new(StringComparer.Ordinal)
     {
@@ -89,8 +98,12 @@ internal sealed class HistoryCommand(CliHost host) : ICliCommand
         ["Comment"] = "COMMENT",
     };
 
-    private static string Rfc3339(DateTimeOffset? time) =>
-        time is { } t ? t.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture) : "N/A";
+    // Go's time.RFC3339 in local time ("Z" for UTC); an entry without a time is docker's zero, the epoch.
+    private static string Rfc3339(DateTimeOffset? time)
+    {
+        var local = (time ?? DateTimeOffset.UnixEpoch).ToLocalTime();
+        return local.ToString(local.Offset == TimeSpan.Zero ? "yyyy-MM-dd'T'HH:mm:ss'Z'" : "yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+    }
 
     // docker's stringutils.Ellipsis: at most width characters, the last one "…" when cut.
     private static string Ellipsis(string text, int width) =>

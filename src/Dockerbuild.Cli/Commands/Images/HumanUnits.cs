@@ -1,4 +1,4 @@
-using System.Globalization;
+using Dockerbuild.Cli.Formatting;
 
 namespace Dockerbuild.Cli.Commands.Images;
 
@@ -7,8 +7,12 @@ internal static class HumanUnits
 {
     private static readonly string[] DecimalUnits = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
 
-    /// <summary>Four significant digits in powers of 1000, trailing zeros dropped: 0B, 512B, 7.33MB, 1.235GB.</summary>
-    public static string Size(long bytes)
+    /// <summary>
+    /// go-units' HumanSizeWithPrecision: powers of 1000 and Go's %.Ng (N significant digits, trailing zeros
+    /// dropped, ties to even): 0B, 512B, 7.33MB. HumanSize is precision 4 (1.235GB); docker's image list and
+    /// history columns use 3.
+    /// </summary>
+    public static string Size(long bytes, int precision = 4)
     {
         double size = bytes;
         var unit = 0;
@@ -18,7 +22,7 @@ internal static class HumanUnits
             unit++;
         }
 
-        return Significant(size, 4) + DecimalUnits[unit];
+        return GoFloat.G(size, precision) + DecimalUnits[unit];
     }
 
     /// <summary>go-units' HumanDuration: "Less than a second", "About a minute", "2 hours", "3 weeks"...</summary>
@@ -66,17 +70,4 @@ internal static class HumanUnits
     /// <summary>How long ago <paramref name="created"/> was, docker's CREATED column; N/A when unknown.</summary>
     public static string Ago(DateTimeOffset? created, DateTimeOffset now) =>
         created is { } c && c.ToUnixTimeSeconds() > 0 ? Duration(now - c) + " ago" : "N/A";
-
-    // Go's %.Ng: N significant digits, no trailing zeros.
-    private static string Significant(double value, int digits)
-    {
-        if (value == 0)
-        {
-            return "0";
-        }
-
-        var magnitude = (int)Math.Floor(Math.Log10(Math.Abs(value))) + 1;
-        var decimals = Math.Max(0, digits - magnitude);
-        return Math.Round(value, decimals, MidpointRounding.ToEven).ToString("0.##########", CultureInfo.InvariantCulture);
-    }
 }

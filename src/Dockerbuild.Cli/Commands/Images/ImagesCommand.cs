@@ -50,7 +50,7 @@ internal sealed class ImagesCommand(CliHost host, string name = "images") : ICli
                 return CommandLineApp.Success;
             }
 
-            var layout = new OutputFormat(parse.GetValue(format), Headers);
+            var layout = new OutputFormat(parse.GetValue(format), Headers, "*formatter.imageContext");
             var now = DateTimeOffset.UtcNow;
             if (!layout.IsDefaultTable)
             {
@@ -64,7 +64,7 @@ internal sealed class ImagesCommand(CliHost host, string name = "images") : ICli
                 : new TableWriter("REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE");
             foreach (var row in rows)
             {
-                var tail = new[] { Id(row.Image, full), HumanUnits.Ago(row.Image.Created, now), HumanUnits.Size(row.Image.Size) };
+                var tail = new[] { Id(row.Image, full), HumanUnits.Ago(row.Image.Created, now), HumanUnits.Size(row.Image.Size, 3) };
                 table.Add(showDigests ? [row.Repository, row.Tag, row.Digest, .. tail] : [row.Repository, row.Tag, .. tail]);
             }
 
@@ -83,6 +83,10 @@ internal sealed class ImagesCommand(CliHost host, string name = "images") : ICli
         ["CreatedSince"] = "CREATED",
         ["CreatedAt"] = "CREATED AT",
         ["Size"] = "SIZE",
+        ["Containers"] = "CONTAINERS",
+        ["VirtualSize"] = "SIZE",
+        ["SharedSize"] = "SHARED SIZE",
+        ["UniqueSize"] = "UNIQUE SIZE",
     };
 
     // The fields of docker's image list formatter.
@@ -95,7 +99,7 @@ internal sealed class ImagesCommand(CliHost host, string name = "images") : ICli
         ["ID"] = Id(image, full),
         ["Repository"] = repository,
         ["SharedSize"] = "N/A",
-        ["Size"] = HumanUnits.Size(image.Size),
+        ["Size"] = HumanUnits.Size(image.Size, 3),
         ["Tag"] = tag,
         ["UniqueSize"] = "N/A",
         ["VirtualSize"] = HumanUnits.Size(image.Size),

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Dockerbuild.Oci;
 using Dockerbuild.Oci.Json;
 using Dockerbuild.Oci.Layers;
+using Dockerbuild.Oci.Storage;
 
 namespace Dockerbuild.Cli.Commands.Images;
 

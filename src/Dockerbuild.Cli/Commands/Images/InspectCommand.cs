@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Dockerbuild.Cli.Formatting;
 using Dockerbuild.Oci;
 using Dockerbuild.Oci.Json;
 using Dockerbuild.Oci.Storage;
@@ -8,7 +9,7 @@ using Dockerbuild.Oci.Storage;
 namespace Dockerbuild.Cli.Commands.Images;
 
 /// <summary>
-/// <c>dockerbuild inspect IMAGE...</c>: a JSON array shaped like <c>docker image inspect</c> (Id, RepoTags,
+/// <c>dockerbuild inspect [-f FORMAT] IMAGE...</c>: a JSON array shaped like <c>docker image inspect</c> (Id, RepoTags,
 /// RepoDigests, Created, Config, Architecture, Os, Size, RootFS, Metadata, Descriptor). Images that are
 /// missing are reported on stderr after the array, with exit code 1, as docker does.
 /// </summary>
@@ -17,9 +18,11 @@ internal sealed class InspectCommand(CliHost host) : ICliCommand
     public Command Create()
     {
         var images = new Argument<string[]>("IMAGE") { Description = "Images to inspect", Arity = ArgumentArity.OneOrMore };
-        var command = new Command("inspect", "Display detailed information on one or more images") { images };
+        var format = new Option<string>("--format", "-f") { Description = "Format output: json (the default), or a Go template run for each image, e.g. {{.Os}} or {{range .RepoTags}}{{.}} {{end}}" };
+        var command = new Command("inspect", "Display detailed information on one or more images") { images, format };
         ImageCommandAction.Set(command, host, async (context, cancellationToken) =>
         {
+            var template = context.ParseResult.GetValue(format) is { Length: > 0 } text && text != "json" ? OutputFormat.Parse(text) : null;
             var errors = new List<string>();
             using var buffer = new MemoryStream();
             await using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, IndentSize = 4 }))
@@ -38,13 +41,33 @@ internal sealed class InspectCommand(CliHost host) : ICliCommand
                         continue;
                     }
 
-                    Write(writer, image);
+                    // docker's Size: the image's layers as stored unpacked, the sum of their uncompressed sizes.
+                    long size = 0;
+                    foreach (var layer in image.Layers)
+                    {
+                        size += await LayerSizes.GetAsync(context.Store.Blobs, layer, cancellationToken);
+                    }
+
+                    Write(writer, image, size);
                 }
 
                 writer.WriteEndArray();
             }
 
-            await context.Output.WriteLineAsync(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+            if (template is null)
+            {
+                await context.Output.WriteLineAsync(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+            }
+            else
+            {
+                // As docker's inspect template: run over each image's document, one line each.
+                using var document = JsonDocument.Parse(buffer.ToArray());
+                foreach (var element in document.RootElement.EnumerateArray())
+                {
+                    await context.Output.WriteLineAsync(OutputFormat.Run(template, GoValues.FromJson(element)));
+                }
+            }
+
             foreach (var error in errors)
             {
                 await context.Error.WriteLineAsync(error);
@@ -59,7 +82,7 @@ internal sealed class InspectCommand(CliHost host) : ICliCommand
     public static string GoTime(DateTimeOffset time) =>
         time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
 
-    private static void Write(Utf8JsonWriter writer, LocalImage image)
+    private static void Write(Utf8JsonWriter writer, LocalImage image, long size)
     {
         var record = image.Record;
         var config = image.Config.Value;
@@ -90,7 +113,7 @@ internal sealed class InspectCommand(CliHost host) : ICliCommand
             writer.WriteString("OsVersion", osVersion);
         }
 
-        writer.WriteNumber("Size", record.Size);
+        writer.WriteNumber("Size", size);
         writer.WriteStartObject("RootFS");
         writer.WriteString("Type", config.RootFs.Type);
         writer.WriteStartArray("Layers");

@@ -1,123 +1,89 @@
 using System.Text;
-using System.Text.Json;
-using System.Text.RegularExpressions;
+using Dockerbuild.Cli.Formatting;
 
 namespace Dockerbuild.Cli.Commands.Images;
 
 /// <summary>
-/// docker's <c>--format</c> for list commands, the part people use: <c>table</c> (the default columns),
-/// <c>json</c> (one object per line), <c>table TEMPLATE</c> (a header from the field names, then
-/// tab-separated columns laid out like docker's tables) and a plain <c>TEMPLATE</c> with
-/// <c>{{.Field}}</c> and <c>{{json .}}</c>; <c>\t</c> and <c>\n</c> are escapes, as in docker.
+/// docker's <c>--format</c> for list commands (its formatter.Context): <c>table</c> (the default columns),
+/// <c>json</c> (<c>{{json .}}</c>, one object per line), <c>table TEMPLATE</c> (a header row from the
+/// template run over the column names with docker's header functions, then the rows, aligned by Go's
+/// tabwriter) and a plain Go <c>TEMPLATE</c> (<see cref="GoTemplate"/>) run once per row. As docker, the
+/// template is trimmed of spaces and <c>\t</c>, <c>\n</c> are escapes.
 /// </summary>
-internal sealed partial class OutputFormat
+internal sealed class OutputFormat
 {
-    private readonly string? template;
+    private const string TableKey = "table";
+
+    private readonly GoTemplate? template;
     private readonly bool table;
-    private readonly bool json;
-    private readonly IReadOnlyDictionary<string, string> headers;
+    private readonly IReadOnlyDictionary<string, object?> headers;
+    private readonly string rowType;
 
     /// <param name="format">The flag's value; null or empty means the default table.</param>
-    /// <param name="headers">Field name → column header, in the default table's order (unlisted fields are valid too).</param>
-    public OutputFormat(string? format, IReadOnlyDictionary<string, string> headers)
+    /// <param name="headers">Field name → column header (docker's header context; a field not listed heads its column "&lt;no value&gt;", as in docker).</param>
+    /// <param name="rowType">The rows' type, named as docker's Go type in errors about unknown fields.</param>
+    public OutputFormat(string? format, IReadOnlyDictionary<string, string> headers, string rowType)
     {
-        this.headers = headers;
-        format = format?.Trim();
-        if (string.IsNullOrEmpty(format) || format == "table")
+        this.headers = headers.ToDictionary(pair => pair.Key, pair => (object?)pair.Value, StringComparer.Ordinal);
+        this.rowType = rowType;
+        if (string.IsNullOrEmpty(format) || format == TableKey)
         {
             table = true;
             return;
         }
 
-        if (format == "json")
-        {
-            json = true;
-            return;
-        }
-
-        table = format.StartsWith("table ", StringComparison.Ordinal);
-        template = (table ? format["table ".Length..] : format).Trim().Replace(@"\t", "\t", StringComparison.Ordinal).Replace(@"\n", "\n", StringComparison.Ordinal);
-        foreach (Match field in Placeholder().Matches(template))
-        {
-            if (field.Groups["field"].Success && field.Groups["field"].Value.Length == 0 && !field.Value.Contains("json", StringComparison.Ordinal))
-            {
-                throw new UsageException($"template parsing error: {{{{.}}}} is not supported in \"{format}\"");
-            }
-        }
-
-        if (Placeholder().Replace(template, "").Contains("{{", StringComparison.Ordinal))
-        {
-            throw new UsageException($"template parsing error: only {{{{.Field}}}} and {{{{json .}}}} are supported in \"{format}\"");
-        }
+        var text = format == "json" ? "{{json .}}" : format;
+        table = text.StartsWith(TableKey, StringComparison.Ordinal);
+        text = (table ? text[TableKey.Length..] : text).Trim(' ').Replace(@"\t", "\t", StringComparison.Ordinal).Replace(@"\n", "\n", StringComparison.Ordinal);
+        template = Parse(text);
     }
 
     /// <summary>Whether the default columns apply (no template): the command writes its own table.</summary>
     public bool IsDefaultTable => table && template is null;
 
+    /// <summary>Parses a template; an error is docker's one line, <c>template parsing error: ...</c>.</summary>
+    public static GoTemplate Parse(string text)
+    {
+        try
+        {
+            return GoTemplate.Parse(text);
+        }
+        catch (TemplateException e)
+        {
+            throw new UsageException("template parsing error: " + e.Message);
+        }
+    }
+
+    /// <summary>Executes a template; docker words execution errors as parsing ones too.</summary>
+    public static string Run(GoTemplate template, object? data)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        try
+        {
+            return template.Execute(data);
+        }
+        catch (TemplateException e)
+        {
+            throw new UsageException("template parsing error: " + e.Message);
+        }
+    }
+
     public async Task WriteAsync(TextWriter output, IReadOnlyList<IReadOnlyDictionary<string, string>> rows)
     {
-        if (json)
+        var text = new StringBuilder();
+        foreach (var row in rows)
         {
-            foreach (var row in rows)
-            {
-                await output.WriteLineAsync(Json(row));
-            }
+            var record = new TemplateRecord(rowType, row.ToDictionary(pair => pair.Key, pair => (object?)pair.Value, StringComparer.Ordinal));
+            text.Append(Run(template!, record)).Append('\n');
+        }
 
+        if (table)
+        {
+            text.Insert(0, template!.ExecuteHeader(headers) + "\n");
+            await output.WriteAsync(TabWriter.Format(text.ToString()));
             return;
         }
 
-        var lines = rows.Select(row => Expand(template!, row)).ToList();
-        if (!table)
-        {
-            foreach (var line in lines)
-            {
-                await output.WriteLineAsync(line);
-            }
-
-            return;
-        }
-
-        var header = Placeholder().Replace(template!, m => m.Groups["field"].Success ? headers.GetValueOrDefault(m.Groups["field"].Value, m.Groups["field"].Value.ToUpperInvariant()) : "");
-        var writer = new TableWriter(header.Split('\t'));
-        foreach (var line in lines)
-        {
-            writer.Add(line.Split('\t'));
-        }
-
-        await writer.WriteAsync(output);
+        await output.WriteAsync(text.ToString());
     }
-
-    private static string Expand(string template, IReadOnlyDictionary<string, string> row) =>
-        Placeholder().Replace(template, m =>
-        {
-            if (!m.Groups["field"].Success)
-            {
-                return Json(row);
-            }
-
-            var name = m.Groups["field"].Value;
-            return row.TryGetValue(name, out var value)
-                ? value
-                : throw new UsageException($"template: can't evaluate field {name} (known: {string.Join(", ", row.Keys)})");
-        });
-
-    private static string Json(IReadOnlyDictionary<string, string> row)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            foreach (var (key, value) in row.OrderBy(pair => pair.Key, StringComparer.Ordinal))
-            {
-                writer.WriteString(key, value);
-            }
-
-            writer.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
-
-    [GeneratedRegex(@"\{\{\s*(?:json\s+\.|\.(?<field>[A-Za-z]*))\s*\}\}")]
-    private static partial Regex Placeholder();
 }

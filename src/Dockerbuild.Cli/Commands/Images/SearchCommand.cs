@@ -66,7 +66,7 @@ internal sealed class SearchCommand(CliHost host) : ICliCommand
             }
 
             var requested = context.ParseResult.GetValue(format);
-            var layout = new OutputFormat(requested is { Length: > 0 } f && f != "table" ? f : DefaultTemplate, Headers);
+            var layout = new OutputFormat(requested is { Length: > 0 } f && f != "table" ? f : DefaultTemplate, Headers, "*registry.searchContext");
             await layout.WriteAsync(context.Output, rows);
             return CommandLineApp.Success;
         });
