@@ -36,6 +36,152 @@ public sealed class ParseCommandTests
         Assert.Equal(("COPY", "build"), (copy.GetProperty("instruction").GetString(), copy.GetProperty("from").GetString()));
     }
 
+    /// <summary>
+    /// The whole JSON of one file, byte for byte: property names and order, the instruction
+    /// discriminator, enums as camelCase strings (every enum of the model), nulls left out, durations,
+    /// escaping. The shipped tool is compiled ahead of time with a source-generated serializer; this
+    /// pins what the reflection serializer printed before it.
+    /// </summary>
+    [Fact]
+    public async Task JsonFormatIsPinned()
+    {
+        using var files = new TempDockerfiles();
+        var path = files.Write("Dockerfile", """
+            ARG V=1
+            FROM alpine:$V AS build
+            RUN --network=host --security=insecure --mount=type=cache,target=/c,sharing=locked,mode=0755 make
+            COPY --from=build --chmod=644 /a /b
+            HEALTHCHECK --interval=5s CMD ["true"]
+
+            """);
+        var (code, output, error) = await CliRunner.RunAsync("parse", path);
+        Assert.Equal((0, ""), (code, error));
+        Assert.Equal(Expected.Replace("FILE", JsonEncodedText.Encode(path).ToString(), StringComparison.Ordinal) + "\n", output.ReplaceLineEndings("\n"));
+    }
+
+    private const string Expected = """
+        [
+          {
+            "globalArgs": [
+              {
+                "args": [
+                  {
+                    "name": "V",
+                    "defaultValue": "1"
+                  }
+                ],
+                "keyword": "ARG",
+                "span": {
+                  "file": "FILE",
+                  "startLine": 1,
+                  "startColumn": 1,
+                  "endLine": 1,
+                  "endColumn": 7
+                },
+                "original": "ARG V=1"
+              }
+            ],
+            "stages": [
+              {
+                "name": "build",
+                "index": 0,
+                "baseName": "alpine:$V",
+                "instructions": [
+                  {
+                    "instruction": "RUN",
+                    "command": {
+                      "isExecForm": false,
+                      "arguments": [
+                        "make"
+                      ],
+                      "heredocs": [],
+                      "shellText": "make"
+                    },
+                    "mounts": [
+                      {
+                        "spec": "type=cache,target=/c,sharing=locked,mode=0755",
+                        "type": "cache",
+                        "target": "/c",
+                        "readOnly": false,
+                        "sharing": "locked",
+                        "mode": 493,
+                        "required": false
+                      }
+                    ],
+                    "network": "host",
+                    "security": "insecure",
+                    "keyword": "RUN",
+                    "span": {
+                      "file": "FILE",
+                      "startLine": 3,
+                      "startColumn": 1,
+                      "endLine": 3,
+                      "endColumn": 97
+                    },
+                    "original": "RUN --network=host --security=insecure --mount=type=cache,target=/c,sharing=locked,mode=0755 make"
+                  },
+                  {
+                    "instruction": "COPY",
+                    "sources": {
+                      "paths": [
+                        "/a"
+                      ],
+                      "contents": [],
+                      "destination": "/b"
+                    },
+                    "from": "build",
+                    "chmod": "644",
+                    "link": false,
+                    "parents": false,
+                    "excludes": [],
+                    "keyword": "COPY",
+                    "span": {
+                      "file": "FILE",
+                      "startLine": 4,
+                      "startColumn": 1,
+                      "endLine": 4,
+                      "endColumn": 35
+                    },
+                    "original": "COPY --from=build --chmod=644 /a /b"
+                  },
+                  {
+                    "instruction": "HEALTHCHECK",
+                    "command": {
+                      "isExecForm": true,
+                      "arguments": [
+                        "true"
+                      ],
+                      "heredocs": []
+                    },
+                    "interval": "00:00:05",
+                    "isNone": false,
+                    "keyword": "HEALTHCHECK",
+                    "span": {
+                      "file": "FILE",
+                      "startLine": 5,
+                      "startColumn": 1,
+                      "endLine": 5,
+                      "endColumn": 38
+                    },
+                    "original": "HEALTHCHECK --interval=5s CMD [\u0022true\u0022]"
+                  }
+                ],
+                "span": {
+                  "file": "FILE",
+                  "startLine": 2,
+                  "startColumn": 1,
+                  "endLine": 2,
+                  "endColumn": 23
+                }
+              }
+            ],
+            "directives": [],
+            "escapeToken": "\\",
+            "file": "FILE"
+          }
+        ]
+        """;
+
     [Fact]
     public async Task AFileThatFailsIsOneLineOnStderrAndTheOthersStillPrint()
     {

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Dockerbuild.Dockerfile.Syntax;
 
 namespace Dockerbuild.Cli.Commands;
@@ -8,13 +7,6 @@ namespace Dockerbuild.Cli.Commands;
 /// <summary><c>dockerbuild parse [--format json|buildkit] FILE...</c>: parse and bind, print the result.</summary>
 internal sealed class ParseCommand : ICliCommand
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
     public Command Create()
     {
         var format = new Option<string>("--format", "-f")
@@ -45,7 +37,7 @@ internal sealed class ParseCommand : ICliCommand
             }
             else if (loaded.Count > 0)
             {
-                await output.WriteLineAsync(JsonSerializer.Serialize(loaded.Select(f => f.Bound), Json));
+                await output.WriteLineAsync(JsonSerializer.Serialize(loaded.Select(f => f.Bound).ToList(), ParseJsonContext.Default.IReadOnlyListBoundDockerfile));
             }
 
             return anyFailed ? CommandLineApp.Failure : CommandLineApp.Success;

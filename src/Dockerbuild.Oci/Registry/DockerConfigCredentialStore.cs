@@ -260,11 +260,15 @@ public sealed class DockerConfigCredentialStore(string configPath, Func<string, 
         }
         await using (var stream = new FileStream(temp, options))
         {
-            await JsonSerializer.SerializeAsync(stream, config, SerializerOptions, cancellationToken).ConfigureAwait(false);
+            // The node writes itself: no serializer (and no reflection, which a native AOT build cannot use) involved.
+            await using (var writer = new Utf8JsonWriter(stream, WriterOptions))
+            {
+                config.WriteTo(writer);
+            }
         }
 
         File.Move(temp, ConfigPath, overwrite: true);
     }
 
-    private static readonly JsonSerializerOptions SerializerOptions = new() { WriteIndented = true };
+    private static readonly JsonWriterOptions WriterOptions = new() { Indented = true };
 }
