@@ -28,6 +28,9 @@ internal sealed class DockerbuildProcess : IDisposable
     /// <summary>A command the executable is started through (setpriv, unshare ...), none by default.</summary>
     public IReadOnlyList<string> Launcher { get; set; } = [];
 
+    /// <summary>A native <c>dockerbuild</c> (an installed tool) to run instead of the JIT-compiled dockerbuild.dll beside the tests.</summary>
+    public string? Executable { get; set; }
+
     /// <summary>Variables set for the process on top of the test's own.</summary>
     public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
 
@@ -57,19 +60,24 @@ internal sealed class DockerbuildProcess : IDisposable
 
     private ProcessStartInfo StartInfo(string[] arguments)
     {
-        var start = new ProcessStartInfo(Launcher.Count == 0 ? "dotnet" : Launcher[0])
+        var program = Executable ?? "dotnet";
+        var start = new ProcessStartInfo(Launcher.Count == 0 ? program : Launcher[0])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = Home,
         };
-        foreach (var argument in Launcher.Skip(1).Concat(Launcher.Count == 0 ? [] : ["dotnet"]))
+        foreach (var argument in Launcher.Skip(1).Concat(Launcher.Count == 0 ? [] : [program]))
         {
             start.ArgumentList.Add(argument);
         }
 
-        start.ArgumentList.Add(System.IO.Path.Combine(AppContext.BaseDirectory, "dockerbuild.dll"));
+        if (Executable is null)
+        {
+            start.ArgumentList.Add(System.IO.Path.Combine(AppContext.BaseDirectory, "dockerbuild.dll"));
+        }
+
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

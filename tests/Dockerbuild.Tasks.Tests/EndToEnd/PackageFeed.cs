@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Security;
+using Dockerbuild.Testing;
 
 // One pack per test run, shared by every class that takes a PackageFeed.
 [assembly: AssemblyFixture(typeof(Dockerbuild.Tasks.Tests.EndToEnd.PackageFeed))]

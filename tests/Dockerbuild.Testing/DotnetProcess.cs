@@ -1,15 +1,29 @@
 using System.Diagnostics;
 using System.Text;
+using Xunit;
 
-namespace Dockerbuild.Tasks.Tests.EndToEnd;
+namespace Dockerbuild.Testing;
 
 /// <summary>Runs the dotnet CLI as a user would, with no MSBuild node or server left behind to keep the task assembly loaded.</summary>
-internal static class DotnetProcess
+public static class DotnetProcess
 {
-    /// <summary>What every run gets: a private NuGet cache, no node reuse, no build server, no first-run noise.</summary>
-    public static Dictionary<string, string?> Environment(string packagesCache) => new()
+    /// <summary>
+    /// What every run gets: no node reuse, no build server, no first-run noise, and the private NuGet
+    /// cache given (none: the machine's, where the SDK's own packages such as the ILCompiler already are).
+    /// </summary>
+    public static Dictionary<string, string?> Environment(string? packagesCache = null)
     {
-        ["NUGET_PACKAGES"] = packagesCache,
+        var environment = Base();
+        if (packagesCache is not null)
+        {
+            environment["NUGET_PACKAGES"] = packagesCache;
+        }
+
+        return environment;
+    }
+
+    private static Dictionary<string, string?> Base() => new()
+    {
         ["MSBUILDDISABLENODEREUSE"] = "1",
         ["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0",
         ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
