@@ -15,7 +15,7 @@
 # skipped, so the two take about the same time.
 #
 # With --cli (or before the package exists), ours is `dotnet publish` followed by the dockerbuild CLI
-# (`dockerbuild build --push --build-context publish=DIR`), published for this machine (ReadyToRun).
+# (`dockerbuild build --push --build-context publish=DIR`), published for this machine (Native AOT).
 #
 # Ours is packed by eng/pack.sh, as it ships (task assemblies ReadyToRun-compiled, the image build in
 # the native host, Dockerbuild.Publish.Host, compiled ahead of time).

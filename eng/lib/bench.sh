@@ -1,13 +1,12 @@
 # Shared by the eng/bench/ scripts (sourced, not run): the CLI as it ships, timing and medians.
 # Expects $work (a scratch directory) to be set by the caller.
 
-# Measured as it ships for this machine: published for its runtime, so precompiled (ReadyToRun).
+# Measured as it ships for this machine: published for its runtime, which the CLI's project compiles
+# ahead of time (PublishAot), the native executable its linux-x64 tool package holds.
 publish_cli() { # -> sets the array `dockerbuild`
   local rid
   case "$(uname -m)" in aarch64|arm64) rid=linux-arm64 ;; *) rid=linux-x64 ;; esac
-  # Self-contained, as a shipped binary is: the csproj then precompiles the framework with our code
-  # into one composite image, so a command starts without JIT-compiling generic framework code.
-  dotnet publish src/Dockerbuild.Cli -c Release -r "$rid" --self-contained true -o "$work/bin" -nologo -v quiet -clp:ErrorsOnly
+  dotnet publish src/Dockerbuild.Cli -c Release -r "$rid" -o "$work/bin" -nologo -v quiet -clp:ErrorsOnly
   dockerbuild=("$work/bin/dockerbuild")
 }
 
