@@ -29,7 +29,11 @@ internal sealed class DockerbuildProcess : IDisposable
     public IReadOnlyList<string> Launcher { get; set; } = [];
 
     /// <summary>A native <c>dockerbuild</c> (an installed tool) to run instead of the JIT-compiled dockerbuild.dll beside the tests.</summary>
-    public string? Executable { get; set; }
+    /// <remarks>
+    /// DOCKERBUILD_TEST_EXECUTABLE sets it for every test, to run the whole CLI suite against a native
+    /// build (<c>dotnet publish src/Dockerbuild.Cli -c Release -r linux-x64</c>).
+    /// </remarks>
+    public string? Executable { get; set; } = System.Environment.GetEnvironmentVariable("DOCKERBUILD_TEST_EXECUTABLE") is { Length: > 0 } native ? native : null;
 
     /// <summary>Variables set for the process on top of the test's own.</summary>
     public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);

@@ -52,7 +52,7 @@ public sealed class ToolPackageTests
         Assert.Equal("\u007fELF"u8.ToArray(), header);
 
         using var native = new DockerbuildProcess { Executable = executable };
-        using var jit = new DockerbuildProcess();
+        using var jit = new DockerbuildProcess { Executable = null };
         Assert.StartsWith(version + "+", (await native.RunAsync("--version")).Succeeded().Out, StringComparison.Ordinal);
 
         var context = Path.Combine(native.Home, "context");
