@@ -1,6 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
-using Dockerbuild.Publish.Diagnostics;
 
 namespace Dockerbuild.Publish;
 
@@ -34,43 +32,3 @@ public static class HostProtocol
         }
     }
 }
-
-/// <summary>One line of the host's output: exactly one of its parts is set.</summary>
-public sealed record HostEvent
-{
-    public LogImportance? Importance { get; init; }
-
-    /// <summary>The message, with <see cref="Importance"/>.</summary>
-    public string? Text { get; init; }
-
-    public LoggedDiagnostic? Diagnostic { get; init; }
-
-    public ProjectImageResult? Result { get; init; }
-}
-
-/// <summary>Writes the build's log as events, one line each, flushed at once so the task shows them live.</summary>
-public sealed class HostEventWriter(TextWriter output) : IBuildLog
-{
-    private readonly Lock gate = new();
-
-    public void Message(LogImportance importance, string text) => Write(new HostEvent { Importance = importance, Text = text });
-
-    public void Diagnostic(LoggedDiagnostic diagnostic) => Write(new HostEvent { Diagnostic = diagnostic });
-
-    public void Result(ProjectImageResult result) => Write(new HostEvent { Result = result });
-
-    private void Write(HostEvent value)
-    {
-        var line = HostProtocol.Line(value);
-        lock (gate)
-        {
-            output.WriteLine(line);
-            output.Flush();
-        }
-    }
-}
-
-[JsonSourceGenerationOptions(UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(ProjectImageRequest))]
-[JsonSerializable(typeof(HostEvent))]
-internal sealed partial class HostJsonContext : JsonSerializerContext;

@@ -46,12 +46,3 @@ public sealed record ProjectImageRequest
 
     public string StampExcludedDirectory { get; set; } = "";
 }
-
-/// <summary>A <c>--secret</c>: its ID and the environment variable or file that holds it (empty when not given).</summary>
-public sealed record ProjectImageSecret(string Id, string EnvironmentVariable, string File);
-
-/// <summary>The built (or up-to-date) image: its manifest and config digests and its names.</summary>
-public sealed record ProjectImageResult(string ManifestDigest, string ConfigDigest, List<ProjectImageName> Images);
-
-/// <summary>One name of the image; Registry is empty when the image was not pushed.</summary>
-public sealed record ProjectImageName(string Name, string Registry, string Repository, string Tag);

@@ -1,0 +1,8 @@
+namespace Dockerbuild.Publish.Diagnostics;
+
+/// <summary>An MSBuild error or warning.</summary>
+public enum LogSeverity
+{
+    Error,
+    Warning,
+}
