@@ -127,7 +127,7 @@ internal sealed class BuildLint(DockerfileSyntax syntax, BoundDockerfile dockerf
     private static BaseImagePlatform? BasePlatform(BuildPlan plan, string image, Platform expected, bool platformGiven, ImageConfig config, SourceSpan span, string binfmtDirectory)
     {
         if (config.Os.Length == 0 || config.Architecture.Length == 0
-            || (!plan.ExplicitPlatform && !platformGiven && Emulators.CanRun(config.Platform, binfmtDirectory)))
+            || Emulators.AutoDetect(plan, platformGiven, expected, config, binfmtDirectory) is not null)
         {
             return null;
         }

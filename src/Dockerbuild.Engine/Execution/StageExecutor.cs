@@ -199,6 +199,14 @@ internal sealed class StageExecutor(BuildSession session)
                 session.Lint?.RecordBasePlatform(session, planned.BaseName, platform, stage.Platform is not null, config, stage.Span);
             }
 
+            // As BuildKit's resolveBaseImage: with no --platform anywhere, a base for another platform the
+            // machine runs makes the stage that platform's (RUN emulated, config and cache key its own);
+            // TARGET* args stay the build's, as BuildKit's global args do.
+            if (Emulators.AutoDetect(session.Plan, stage.Platform is not null, platform, config, session.Options.BinfmtDirectory) is { } detected)
+            {
+                platform = detected;
+            }
+
             layers = [.. image.Layers.Select(l => l.MediaType == MediaTypes.DockerLayerGzip ? l with { MediaType = MediaTypes.OciLayerGzip } : l)];
             // The platform keeps amd64 and arm64 results apart even when a single-platform image stands in for both.
             key = CacheKey.Compute("", ["image", image.Manifest.Digest.ToString(), .. PlatformPart(platform)]);

@@ -46,6 +46,27 @@ internal static class Emulators
         BuildPlanner.IsNative(platform) || Find(platform, binfmtDirectory) is { FixBinary: true };
 
     /// <summary>
+    /// BuildKit's autoDetectPlatform: with no --platform for the build (<paramref name="plan"/>) nor the stage
+    /// (<paramref name="platformGiven"/>), an image whose config is for another OS/architecture that the machine
+    /// runs (natively or through a registered emulator, the platforms BuildKit's worker lists) sets the platform
+    /// the stage builds for; else it stays <paramref name="expected"/>. Only a new platform is returned, null otherwise.
+    /// </summary>
+    public static Platform? AutoDetect(BuildPlan plan, bool platformGiven, Platform expected, ImageConfig config, string binfmtDirectory = BinfmtDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(expected);
+        ArgumentNullException.ThrowIfNull(config);
+        if (plan.ExplicitPlatform || platformGiven || config.Os.Length == 0 || config.Architecture.Length == 0
+            || (config.Os == expected.Os && config.Architecture == expected.Architecture))
+        {
+            return null;
+        }
+
+        var detected = new Platform(config.Os, config.Architecture) { Variant = config.Variant }.Normalize();
+        return CanRun(detected, binfmtDirectory) ? detected : null;
+    }
+
+    /// <summary>
     /// Throws the build's error unless a RUN for <paramref name="platform"/> can execute here: natively,
     /// or through a registered emulator with the F flag.
     /// </summary>

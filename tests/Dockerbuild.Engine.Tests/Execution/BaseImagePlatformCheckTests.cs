@@ -65,20 +65,14 @@ public sealed class BaseImagePlatformCheckTests
     public async Task WithoutAnyPlatformABaseTheMachineCanEmulateIsAdoptedSilently()
     {
         using var f = await FixtureAsync();
-        using var binfmt = new Dockerbuild.Testing.TempDirectory("dockerbuild-binfmt-");
-        f.BinfmtDirectory = binfmt.Path;
-        await File.WriteAllTextAsync(binfmt.Combine("status"), "enabled\n", TestContext.Current.CancellationToken);
+        using var binfmt = await BinfmtAsync(f, aarch64: false);
         var dockerfile = $"FROM {Arm64Image}\nENV A=1\n";
 
         await f.BuildAsync(dockerfile);
         var warning = Assert.Single(f.Events, e => e.Kind == BuildEventKind.CheckWarning);
         Assert.Equal($"InvalidBaseImagePlatform: Base image {Arm64Image} was pulled with platform \"linux/arm64\", expected \"linux/amd64\" for current build (line 1)", warning.Text);
 
-        // qemu-user-static's aarch64 registration, with the F flag the engine needs.
-        await File.WriteAllTextAsync(
-            binfmt.Combine("qemu-aarch64"),
-            "enabled\ninterpreter /usr/libexec/qemu-binfmt/aarch64-binfmt-P\nflags: POF\noffset 0\nmagic 7f454c460201010000000000000000000200b700\nmask ffffffffffffff00fffffffffffffffffeffffff\n",
-            TestContext.Current.CancellationToken);
+        await RegisterAarch64Async(binfmt);
         f.Events.Clear();
         await f.BuildAsync(dockerfile);
         Assert.DoesNotContain(f.Events, e => e.Kind == BuildEventKind.CheckWarning);
@@ -86,6 +80,29 @@ public sealed class BaseImagePlatformCheckTests
         // An explicit --platform leaves nothing to detect.
         await f.BuildAsync(dockerfile, r => r with { Platform = "linux/amd64" });
         Assert.Single(f.Events, e => e.Kind == BuildEventKind.CheckWarning);
+    }
+
+    /// <summary>
+    /// BuildKit's resolveBaseImage adopts the detected platform for the stage, and finalizeResultImage leaves the
+    /// base's platform in the config unless --platform was given; TARGETARCH is a global arg of the implicit
+    /// (native) target in every stage. An explicit --platform keeps amd64 and reports the base.
+    /// </summary>
+    [Fact]
+    public async Task WithoutAnyPlatformTheImageIsForTheAdoptedBasesPlatform()
+    {
+        using var f = await FixtureAsync();
+        using var binfmt = await BinfmtAsync(f, aarch64: true);
+        var dockerfile = $"FROM {Arm64Image}\nARG TARGETARCH\nLABEL target=$TARGETARCH\n";
+
+        var implicitBuild = await f.BuildAsync(dockerfile);
+        Assert.Equal(("linux", "arm64", "amd64"), (implicitBuild.Config.Os, implicitBuild.Config.Architecture, implicitBuild.Config.Config.Labels?["target"]));
+        Assert.DoesNotContain(f.Events, e => e.Kind == BuildEventKind.CheckWarning);
+
+        var explicitBuild = await f.BuildAsync(dockerfile, r => r with { Platform = "linux/amd64" });
+        Assert.Equal(("linux", "amd64", "amd64"), (explicitBuild.Config.Os, explicitBuild.Config.Architecture, explicitBuild.Config.Config.Labels?["target"]));
+        Assert.Equal(
+            $"InvalidBaseImagePlatform: Base image {Arm64Image} was pulled with platform \"linux/arm64\", expected \"linux/amd64\" for current build (line 1)",
+            Assert.Single(f.Events, e => e.Kind == BuildEventKind.CheckWarning).Text);
     }
 
     [Fact]
@@ -117,6 +134,26 @@ public sealed class BaseImagePlatformCheckTests
         Assert.Equal(("InvalidBaseImagePlatform", 2, true), (finding.RuleName, finding.Span.StartLine, finding.IsError));
         Assert.Empty(await LocalBuildChecks.RunAsync(syntax, DockerfileBinder.Bind(syntax), request with { Platform = "linux/arm64" }, f.Store, TestContext.Current.CancellationToken));
     }
+
+    /// <summary>A binfmt_misc directory of the fixture's own, enabled, with QEMU's aarch64 entry or none.</summary>
+    private static async Task<Dockerbuild.Testing.TempDirectory> BinfmtAsync(BuildFixture f, bool aarch64)
+    {
+        var binfmt = new Dockerbuild.Testing.TempDirectory("dockerbuild-binfmt-");
+        f.BinfmtDirectory = binfmt.Path;
+        await File.WriteAllTextAsync(binfmt.Combine("status"), "enabled\n", TestContext.Current.CancellationToken);
+        if (aarch64)
+        {
+            await RegisterAarch64Async(binfmt);
+        }
+
+        return binfmt;
+    }
+
+    /// <summary>qemu-user-static's aarch64 registration, with the F flag the engine needs.</summary>
+    private static Task RegisterAarch64Async(Dockerbuild.Testing.TempDirectory binfmt) => File.WriteAllTextAsync(
+        binfmt.Combine("qemu-aarch64"),
+        "enabled\ninterpreter /usr/libexec/qemu-binfmt/aarch64-binfmt-P\nflags: POF\noffset 0\nmagic 7f454c460201010000000000000000000200b700\nmask ffffffffffffff00fffffffffffffffffeffffff\n",
+        TestContext.Current.CancellationToken);
 
     /// <summary>busybox:test (amd64) and the same files under a config that says arm64.</summary>
     private static async Task<BuildFixture> FixtureAsync()

@@ -30,9 +30,7 @@ public sealed class EmulatedPlatformTests
     public async Task AnArm64BuildRunsThroughQemuAndIsAnArm64Image()
     {
         var ct = TestContext.Current.CancellationToken;
-        await QemuEmulation.RequireAsync("aarch64");
-        using var f = await BuildFixture.CreateAsync(withBusybox: false);
-        await AddArm64BusyboxAsync(f, "busybox:arm64");
+        using var f = await Arm64FixtureAsync();
         var layoutDir = Path.Combine(f.Context, "..", "layout");
 
         var result = await f.BuildAsync(Dockerfile, r => r with { Platform = "linux/arm64", Tags = ["app:arm64"], Outputs = [$"type=oci,dest={layoutDir}"] });
@@ -49,6 +47,32 @@ public sealed class EmulatedPlatformTests
         var amd64 = await f.BuildAsync(Dockerfile, r => r with { Platform = "linux/amd64" });
         Assert.Equal(2, f.LastRunCount);
         Assert.Equal("amd64", amd64.Config.Architecture);
+    }
+
+    /// <summary>
+    /// No --platform and an arm64-only base: BuildKit's autoDetectPlatform makes the stage arm64, so RUN goes
+    /// through QEMU and the image's config keeps arm64 (finalizeResultImage stamps only an asked-for platform),
+    /// while TARGET* come from BuildKit's global args, built once from the implicit target: the native platform.
+    /// </summary>
+    [Fact]
+    public async Task WithoutPlatformAnArm64OnlyBaseMakesTheStageArm64()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var f = await Arm64FixtureAsync();
+
+        var result = await f.BuildAsync(Dockerfile);
+
+        var built = await f.ExtractAsync(result);
+        Assert.Equal("aarch64\n", await File.ReadAllTextAsync(Path.Combine(built, "arch"), ct));
+        Assert.Equal("linux/amd64|linux|amd64||linux/amd64|amd64\n", await File.ReadAllTextAsync(Path.Combine(built, "args"), ct));
+        Assert.Equal(("linux", "arm64"), (result.Config.Os, result.Config.Architecture));
+        Assert.DoesNotContain(f.Events, e => e.Kind == BuildEventKind.CheckWarning);
+
+        // The stage is linux/arm64's as under --platform linux/arm64 (BuildKit's same LLB): the RUN before the
+        // platform ARGs is cached; the one reading TARGET* is not, they differ.
+        var arm64 = await f.BuildAsync(Dockerfile, r => r with { Platform = "linux/arm64" });
+        Assert.Equal(1, f.LastRunCount);
+        Assert.Equal("arm64", arm64.Config.Architecture);
     }
 
     /// <summary>
@@ -115,6 +139,15 @@ public sealed class EmulatedPlatformTests
     }
 
     /// <summary>Debian's arm64 busybox-static as an arm64 image named <paramref name="name"/>.</summary>
+    /// <summary>QEMU's aarch64 emulator required, and a fixture whose only busybox is the arm64 one, as busybox:arm64.</summary>
+    private static async Task<BuildFixture> Arm64FixtureAsync()
+    {
+        await QemuEmulation.RequireAsync("aarch64");
+        var f = await BuildFixture.CreateAsync(withBusybox: false);
+        await AddArm64BusyboxAsync(f, "busybox:arm64");
+        return f;
+    }
+
     private static async Task<Digest> AddArm64BusyboxAsync(BuildFixture f, string name)
     {
         var rootfs = Path.Combine(f.Context, "..", "busybox-arm64");
