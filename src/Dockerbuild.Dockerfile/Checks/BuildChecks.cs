@@ -72,6 +72,18 @@ public static class BuildChecks
         return sink.Sorted();
     }
 
+    /// <summary>
+    /// Whether findings fail the build (<c># check=error=true</c>, or the BUILDKIT_DOCKERFILE_CHECK build argument)
+    /// with some rule enabled: then BuildKit, which resolves every image while converting, fails before any step.
+    /// </summary>
+    /// <exception cref="DockerfileException">The check directive is malformed.</exception>
+    public static bool FailOnFindings(BoundDockerfile bound, IReadOnlyDictionary<string, string>? buildArgs = null)
+    {
+        ArgumentNullException.ThrowIfNull(bound);
+        var config = Config(bound, buildArgs ?? new Dictionary<string, string>());
+        return config.ReturnAsError && config.AnyEnabled;
+    }
+
     private static CheckConfig Config(BoundDockerfile bound, IReadOnlyDictionary<string, string> buildArgs)
     {
         var directive = bound.Directives.FirstOrDefault(d => d.Name.Equals("check", StringComparison.OrdinalIgnoreCase));

@@ -39,12 +39,14 @@ internal sealed class BuildLint(DockerfileSyntax syntax, BoundDockerfile dockerf
 
     /// <summary>
     /// BuildKit lints while converting, before anything runs, so <c># check=error=true</c> stops a build
-    /// early. Here that early pass knows the bases the local store already holds (not under --pull,
-    /// where they may change); it only fails, leaving the reporting to <see cref="Run"/>.
+    /// early. As its converter resolves every image first, this early pass then resolves (pulling if need be)
+    /// the images FROM, COPY --from and RUN --mount from= name; otherwise it knows only the bases the local
+    /// store already holds. It only fails, leaving the reporting to <see cref="Run"/>.
     /// </summary>
     public async Task CheckBeforeBuildAsync(BuildSession session, BaseImageResolver resolver, CancellationToken cancellationToken)
     {
-        var known = await LocalBasesAsync(session.Plan, session.Request, resolver, session.Options.BinfmtDirectory, cancellationToken).ConfigureAwait(false);
+        var resolve = BuildChecks.FailOnFindings(dockerfile, session.Request.BuildArgs);
+        var known = await LocalBasesAsync(session.Plan, session.Request, resolver, session.Options.BinfmtDirectory, cancellationToken, resolve).ConfigureAwait(false);
         contextIgnore = await ContextIgnoreAsync(session.Request, cancellationToken).ConfigureAwait(false);
         var findings = Findings(syntax, dockerfile, session.Request.BuildArgs, known, contextIgnore);
         if (findings.Any(f => f.IsError))
@@ -57,13 +59,31 @@ internal sealed class BuildLint(DockerfileSyntax syntax, BoundDockerfile dockerf
 
     /// <summary>
     /// The configs of the plan's external bases that the local store already holds, each for the platform its
-    /// stage builds for (none under --pull, where they may change).
+    /// stage builds for (none under --pull, where they may change); with <paramref name="resolve"/>, those of all
+    /// its external images, resolved as the build will (an image that fails to resolve is left to the build to report).
     /// </summary>
-    internal static async Task<KnownBases> LocalBasesAsync(BuildPlan plan, BuildRequest request, BaseImageResolver resolver, string binfmtDirectory, CancellationToken cancellationToken)
+    internal static async Task<KnownBases> LocalBasesAsync(BuildPlan plan, BuildRequest request, BaseImageResolver resolver, string binfmtDirectory, CancellationToken cancellationToken, bool resolve = false)
     {
         var configs = new Dictionary<string, ImageConfig>(StringComparer.Ordinal);
         var platforms = new List<BaseImagePlatform>();
-        if (!request.Pull)
+        async Task<Oci.Storage.LocalImage?> OpenAsync(string name, Platform platform)
+        {
+            if (!resolve)
+            {
+                return await resolver.TryOpenLocalAsync(name, platform, cancellationToken).ConfigureAwait(false);
+            }
+
+            try
+            {
+                return await resolver.ResolveAsync(name, request.Pull, platform, cancellationToken).ConfigureAwait(false);
+            }
+            catch (BuildException)
+            {
+                return null;
+            }
+        }
+
+        if (!request.Pull || resolve)
         {
             foreach (var planned in plan.Stages.Where(s => s.BaseStage is null && !string.Equals(s.BaseName, "scratch", StringComparison.OrdinalIgnoreCase)))
             {
@@ -80,7 +100,7 @@ internal sealed class BuildLint(DockerfileSyntax syntax, BoundDockerfile dockerf
                     continue;
                 }
 
-                if (name is null || await resolver.TryOpenLocalAsync(name, platform, cancellationToken).ConfigureAwait(false) is not { } image)
+                if (name is null || await OpenAsync(name, platform).ConfigureAwait(false) is not { } image)
                 {
                     continue;
                 }
@@ -93,7 +113,42 @@ internal sealed class BuildLint(DockerfileSyntax syntax, BoundDockerfile dockerf
             }
         }
 
+        if (resolve)
+        {
+            // BuildKit resolves an image COPY --from or RUN --mount from= names as a stage of its own, for the target.
+            foreach (var (image, span) in ReadImages(plan, request))
+            {
+                if (await OpenAsync(image, plan.TargetPlatform).ConfigureAwait(false) is { } read
+                    && BasePlatform(plan, image, plan.TargetPlatform, false, read.Config.Value, span, binfmtDirectory) is { } found)
+                {
+                    platforms.Add(found);
+                }
+            }
+        }
+
         return new KnownBases(configs, platforms);
+    }
+
+    /// <summary>The images (not stages of the plan, nor named contexts) that the plan's COPY --from and RUN --mount from= read.</summary>
+    private static IEnumerable<(string Image, SourceSpan Span)> ReadImages(BuildPlan plan, BuildRequest request)
+    {
+        foreach (var instruction in plan.Stages.SelectMany(s => s.Stage.Instructions))
+        {
+            var froms = instruction switch
+            {
+                CopyInstruction { From: { } from } => [from],
+                RunInstruction run => run.Mounts.Where(m => m.From is not null).Select(m => m.From!),
+                _ => [],
+            };
+            foreach (var from in froms)
+            {
+                if (plan.Dockerfile.FindStage(from) is null && !request.NamedContexts.ContainsKey(from)
+                    && !from.Contains('$', StringComparison.Ordinal) && !string.Equals(from, "scratch", StringComparison.OrdinalIgnoreCase))
+                {
+                    yield return (from, instruction.Span);
+                }
+            }
+        }
     }
 
     /// <summary>The context's .dockerignore for CopyIgnoredFile; null when it cannot be read (the build reports that where it reads the context).</summary>

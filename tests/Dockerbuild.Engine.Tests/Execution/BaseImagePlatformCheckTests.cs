@@ -155,6 +155,23 @@ public sealed class BaseImagePlatformCheckTests
         "enabled\ninterpreter /usr/libexec/qemu-binfmt/aarch64-binfmt-P\nflags: POF\noffset 0\nmagic 7f454c460201010000000000000000000200b700\nmask ffffffffffffff00fffffffffffffffffeffffff\n",
         TestContext.Current.CancellationToken);
 
+    /// <summary>
+    /// BuildKit's converter resolves the images COPY --from and RUN --mount from= name before solving anything,
+    /// so under check=error=true their platform fails the build before the RUN ahead of them runs.
+    /// </summary>
+    [Fact]
+    public async Task CheckErrorFailsBeforeAnyStepOnImagesReadByCopyFromAndRunMounts()
+    {
+        using var f = await FixtureAsync();
+
+        foreach (var reader in new[] { $"COPY --from={Arm64Image} /bin/sh /sh", $"RUN --mount=from={Arm64Image},target=/m test -e /m/bin/sh" })
+        {
+            var error = await Assert.ThrowsAsync<BuildException>(() => f.BuildAsync($"# check=error=true\nFROM busybox:test\nRUN touch /marker\n{reader}\n", r => r with { Platform = "linux/amd64" }));
+            Assert.Equal("lint violation found for rules: InvalidBaseImagePlatform", error.Message);
+            Assert.Equal(0, f.LastRunCount);
+        }
+    }
+
     /// <summary>busybox:test (amd64) and the same files under a config that says arm64.</summary>
     private static async Task<BuildFixture> FixtureAsync()
     {
