@@ -172,6 +172,27 @@ public sealed class BaseImagePlatformCheckTests
         }
     }
 
+    /// <summary>A base the store does not hold is pulled up front under check=error=true, so its platform fails the build before any step.</summary>
+    [Fact]
+    public async Task CheckErrorPullsAMissingBaseBeforeAnyStep()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var registry = await Dockerbuild.Testing.Registry.RegistryServer.StartAsync(cancellationToken: ct);
+        using var client = new Dockerbuild.Oci.Registry.RegistryClient(new Dockerbuild.Oci.Registry.RegistryClientOptions { CertificatesDirectory = registry.CertsDirectory });
+        var name = $"{registry.Host}/base/arm64";
+        using (var source = await FixtureAsync())
+        {
+            var local = await source.Store.OpenImageAsync(Arm64Image, cancellationToken: ct);
+            await client.PushImageAsync(ImageReference.Parse(name), ["1"], new Dockerbuild.Oci.Registry.RegistryManifest(MediaTypes.OciManifest, local.Manifest.Bytes), source.Store.Blobs, null, null, ct);
+        }
+
+        using var f = await BuildFixture.CreateAsync(withBusybox: false);
+        f.Registry = client;
+        var error = await Assert.ThrowsAsync<BuildException>(() => f.BuildAsync($"# check=error=true\nFROM {name}:1\nRUN touch /marker\n", r => r with { Platform = "linux/amd64" }));
+        Assert.Equal("lint violation found for rules: InvalidBaseImagePlatform", error.Message);
+        Assert.Equal(0, f.LastRunCount);
+    }
+
     /// <summary>busybox:test (amd64) and the same files under a config that says arm64.</summary>
     private static async Task<BuildFixture> FixtureAsync()
     {
