@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Dockerbuild.Oci;
 using Dockerbuild.Oci.Registry;
 using Dockerbuild.Oci.Storage;
@@ -7,9 +8,13 @@ namespace Dockerbuild.Engine.Execution;
 /// <summary>
 /// FROM an image for a platform: the local store first, else (or with --pull) the registry, pulled into
 /// the store. An index gives the platform's manifest; a single manifest is taken as it is, as BuildKit does.
+/// Each image and platform is pulled once per resolver (one per build), as BuildKit resolves an image
+/// once: the early checks under <c># check=error=true</c> and the stages that name it share the pull.
 /// </summary>
 internal sealed class BaseImageResolver(ImageStore store, RegistryClient? registry)
 {
+    private readonly ConcurrentDictionary<(string Name, string Platform), Lazy<Task<LocalImage>>> pulls = new();
+
     public async Task<LocalImage> ResolveAsync(string name, bool pull, Platform platform, CancellationToken cancellationToken)
     {
         if (!pull && await TryOpenLocalAsync(name, platform, cancellationToken).ConfigureAwait(false) is { } local)
@@ -27,6 +32,11 @@ internal sealed class BaseImageResolver(ImageStore store, RegistryClient? regist
             throw new BuildException($"base image {name} is not in the local store and no registry client is configured to pull it");
         }
 
+        return await pulls.GetOrAdd((name, platform.ToString()), _ => new Lazy<Task<LocalImage>>(() => PullAsync(registry, reference, platform, cancellationToken))).Value.ConfigureAwait(false);
+    }
+
+    private async Task<LocalImage> PullAsync(RegistryClient registry, ImageReference reference, Platform platform, CancellationToken cancellationToken)
+    {
         PulledImage pulled;
         try
         {

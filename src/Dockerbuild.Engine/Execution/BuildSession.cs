@@ -35,7 +35,11 @@ internal sealed class BuildSession
         Hashes = hashes;
         Contexts = new ContextLoader(request.ContextDirectory, request.ResolveDockerfilePath());
         Copier = new CopyPlanner(new ContentHasher(hashes), http, Path.Combine(WorkRoot, "copy"));
+        Bases = new BaseImageResolver(store, options.Registry);
     }
+
+    /// <summary>The build's one resolver of images (FROM, COPY --from, RUN --mount from=), so each is pulled once per build.</summary>
+    public BaseImageResolver Bases { get; }
 
     /// <summary>The build checks, run when the stages are built; null when not asked for.</summary>
     public BuildLint? Lint { get; init; }

@@ -140,7 +140,7 @@ public sealed class ImageBuilder
         var plan = session.Plan;
         if (session.Lint is { } lint)
         {
-            await lint.CheckBeforeBuildAsync(session, new BaseImageResolver(store, options.Registry), cancellationToken).ConfigureAwait(false);
+            await lint.CheckBeforeBuildAsync(session, session.Bases, cancellationToken).ConfigureAwait(false);
         }
 
         var executor = new StageExecutor(session);

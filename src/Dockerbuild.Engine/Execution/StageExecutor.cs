@@ -16,7 +16,7 @@ namespace Dockerbuild.Engine.Execution;
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 internal sealed class StageExecutor(BuildSession session)
 {
-    private readonly BaseImageResolver bases = new(session.Store, session.Options.Registry);
+    private readonly BaseImageResolver bases = session.Bases;
     private readonly WorkdirHandler workdir = new(session);
     private RunMountResolver? mounts;
     private RunHandler? run;
