@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Sockets;
 using Dockerbuild.Engine.Planning;
 
 namespace Dockerbuild.Engine.Runtime;
@@ -81,9 +82,13 @@ public sealed class SshKeyAgent : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Until the agent accepts a connection: its socket file appears at bind(), before listen(), and a
+    /// client connecting in between is refused.
+    /// </summary>
     private async Task WaitForSocketAsync(CancellationToken cancellationToken)
     {
-        for (var waited = 0; !File.Exists(Socket); waited += 20)
+        for (var waited = 0; !await AcceptsAsync(cancellationToken).ConfigureAwait(false); waited += 20)
         {
             if (process.HasExited || waited >= 10_000)
             {
@@ -92,6 +97,25 @@ public sealed class SshKeyAgent : IAsyncDisposable
             }
 
             await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<bool> AcceptsAsync(CancellationToken cancellationToken)
+    {
+        if (!File.Exists(Socket))
+        {
+            return false;
+        }
+
+        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            await probe.ConnectAsync(new UnixDomainSocketEndPoint(Socket), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
         }
     }
 
